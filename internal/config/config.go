@@ -1,0 +1,117 @@
+// Package config reads foyer's settings from FOYER_* environment variables.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Config is every setting foyer reads at start. The zero value is not useful:
+// build one with Load.
+type Config struct {
+	Addr      string // FOYER_ADDR: listen address
+	Data      string // FOYER_DATA: folder for foyer.db and mail/
+	BaseURL   string // FOYER_BASE_URL: absolute links in emails, no trailing slash
+	SMTPURL   string // FOYER_SMTP_URL: empty writes .eml files instead
+	MailFrom  string // FOYER_MAIL_FROM
+	RateLimit bool   // FOYER_RATE_LIMIT: "off" disables per-client limits
+}
+
+// Load builds the configuration from getenv (os.Getenv in production) and
+// validates it, naming the variable that is wrong.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:      "127.0.0.1:8080",
+		Data:      "./data",
+		MailFrom:  "foyer@localhost",
+		RateLimit: true,
+	}
+	if v := getenv("FOYER_ADDR"); v != "" {
+		c.Addr = v
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("FOYER_ADDR %q is not host:port: %w", c.Addr, err)
+	}
+	if v := getenv("FOYER_DATA"); v != "" {
+		c.Data = v
+	}
+	c.BaseURL = "http://" + c.Addr
+	if v := getenv("FOYER_BASE_URL"); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("FOYER_BASE_URL %q must be an absolute http(s) URL", v)
+		}
+		c.BaseURL = strings.TrimRight(v, "/")
+	}
+	if v := getenv("FOYER_SMTP_URL"); v != "" {
+		if _, err := ParseSMTPURL(v); err != nil {
+			return c, fmt.Errorf("FOYER_SMTP_URL: %w", err)
+		}
+		c.SMTPURL = v
+	}
+	if v := getenv("FOYER_MAIL_FROM"); v != "" {
+		if !strings.Contains(v, "@") {
+			return c, fmt.Errorf("FOYER_MAIL_FROM %q is not an email address", v)
+		}
+		c.MailFrom = v
+	}
+	switch v := strings.ToLower(getenv("FOYER_RATE_LIMIT")); v {
+	case "", "on":
+	case "off":
+		c.RateLimit = false
+	default:
+		return c, fmt.Errorf("FOYER_RATE_LIMIT %q must be on or off", v)
+	}
+	return c, nil
+}
+
+// SMTP is a parsed FOYER_SMTP_URL.
+type SMTP struct {
+	Host     string
+	Port     int
+	User     string
+	Password string
+	TLS      string // none, starttls or tls
+}
+
+// ParseSMTPURL reads smtp://user:pass@host:port?tls=none|starttls|tls.
+// Without tls= the port decides: 465 is implicit TLS, others STARTTLS when
+// offered (go-mail's opportunistic default) – spelled out as "starttls".
+func ParseSMTPURL(raw string) (SMTP, error) {
+	var s SMTP
+	u, err := url.Parse(raw)
+	if err != nil {
+		return s, fmt.Errorf("not a URL: %w", err)
+	}
+	if u.Scheme != "smtp" && u.Scheme != "smtps" {
+		return s, fmt.Errorf("scheme must be smtp://, not %q", u.Scheme)
+	}
+	host, portText, err := net.SplitHostPort(u.Host)
+	if err != nil {
+		host, portText = u.Host, "25"
+	}
+	if host == "" {
+		return s, fmt.Errorf("missing host")
+	}
+	var port int
+	if _, err := fmt.Sscanf(portText, "%d", &port); err != nil || port < 1 || port > 65535 {
+		return s, fmt.Errorf("port %q is not a number from 1 to 65535", portText)
+	}
+	s.Host, s.Port = host, port
+	if u.User != nil {
+		s.User = u.User.Username()
+		s.Password, _ = u.User.Password()
+	}
+	s.TLS = u.Query().Get("tls")
+	switch {
+	case s.TLS == "" && (u.Scheme == "smtps" || port == 465):
+		s.TLS = "tls"
+	case s.TLS == "":
+		s.TLS = "starttls"
+	case s.TLS != "none" && s.TLS != "starttls" && s.TLS != "tls":
+		return s, fmt.Errorf("tls=%q must be none, starttls or tls", s.TLS)
+	}
+	return s, nil
+}

@@ -1,0 +1,192 @@
+// Package store holds all of foyer's SQL. It opens the SQLite database with
+// one write connection (immediate transactions) and a pool of readers, applies
+// the schema and its numbered migrations, and maps rows to domain types.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	foyer "github.com/foyer-events/foyer"
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Sentinel errors that handlers turn into HTTP answers.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// Store is the database. Writes go through a single connection so that
+// SQLite never answers "database is locked"; reads use a pool.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+	Path  string
+}
+
+// Open opens (creating if needed) dir/foyer.db and brings its schema up to date.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: create data folder: %w", err)
+	}
+	return OpenFile(ctx, filepath.Join(dir, "foyer.db"))
+}
+
+// OpenFile opens the database at path.
+func OpenFile(ctx context.Context, path string) (*Store, error) {
+	dsn := func(extra string) string {
+		q := url.Values{}
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "NORMAL")
+		q.Set("_busy_timeout", "10000")
+		q.Set("_foreign_keys", "on")
+		q.Set("_txlock", "immediate")
+		if extra != "" {
+			q.Set("mode", extra)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	write, err := sql.Open("sqlite3", dsn(""))
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	s := &Store{write: write, Path: path}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite3", dsn(""))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open readers: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	s.read = read
+	return s, nil
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// Ping reports whether the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Backup writes a consistent copy of the live database to path.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("store: backup: %s already exists", path)
+	}
+	_, err := s.write.ExecContext(ctx, "VACUUM INTO ?", path)
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	return nil
+}
+
+// tx runs fn in one immediate transaction on the write connection.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// migrations are applied in order after schema.sql; each runs in its own
+// transaction and is recorded in schema_version. Never edit one that has
+// shipped: add a new one.
+var migrations = []string{
+	1: "", // schema.sql itself
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var exists int
+	err := s.write.QueryRowContext(ctx,
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").Scan(&exists)
+	if err != nil {
+		return fmt.Errorf("store: read schema: %w", err)
+	}
+	if exists == 0 {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, foyer.Schema); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+				len(migrations)-1, now())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: apply schema.sql: %w", err)
+		}
+		return nil
+	}
+	var version int
+	if err := s.write.QueryRowContext(ctx, "SELECT max(version) FROM schema_version").Scan(&version); err != nil {
+		return fmt.Errorf("store: read schema version: %w", err)
+	}
+	if version > len(migrations)-1 {
+		return fmt.Errorf("store: database is at schema version %d, newer than this foyer (%d)", version, len(migrations)-1)
+	}
+	for v := version + 1; v < len(migrations); v++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", v, now())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// timeFormat is how every time is stored: UTC, fixed width, so that text
+// comparison in SQL orders correctly.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+func now() string { return time.Now().UTC().Format(timeFormat) }
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeFormat, s)
+	return t
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
+}
+
+func parseNullTime(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return parseTime(s.String)
+}
