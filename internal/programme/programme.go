@@ -266,7 +266,7 @@ func Decode(data []byte) (*Event, error) {
 		return nil, describeJSONError(data, err)
 	}
 	if dec.More() {
-		return nil, &Error{Problems: []Problem{{Where: "end of file", Message: "more than one JSON value"}}}
+		return nil, &Error{Problems: []Problem{{Where: "end of file", Message: "more than one JSON value"}}, Decoding: true}
 	}
 	return &e, nil
 }
@@ -302,7 +302,7 @@ func Demo(now time.Time) *Event {
 		shift(&e.Sessions[i].EndsAt)
 	}
 	// Registration opens now at the latest, so the moved demo takes guests.
-	if e.Registration.OpensAt.After(now) || years > 0 {
+	if e.Registration.OpensAt.After(now) {
 		e.Registration.OpensAt = Time{Time: now.Add(-time.Hour).Truncate(time.Hour).In(e.Location())}
 	}
 	return e

@@ -23,6 +23,9 @@ type Problem struct {
 // file in one go rather than one error per attempt.
 type Error struct {
 	Problems []Problem
+	// Decoding is set when the file is not well-formed JSON of the right
+	// shape, as opposed to well-formed JSON with wrong values.
+	Decoding bool
 }
 
 func (e *Error) Error() string {
@@ -48,6 +51,12 @@ func (e *Error) Fields() map[string]string {
 // describeJSONError turns a decoding error into a Problem that names the line
 // and column, and the field where Go knows it.
 func describeJSONError(data []byte, err error) error {
+	e := describeDecoding(data, err)
+	e.Decoding = true
+	return e
+}
+
+func describeDecoding(data []byte, err error) *Error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {

@@ -1,0 +1,49 @@
+// Package app builds the one struct that every part of foyer shares: the
+// configuration, the database, the logger and the mail worker.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/foyer-events/foyer/internal/config"
+	"github.com/foyer-events/foyer/internal/store"
+)
+
+// App holds foyer's long-lived dependencies. It is built once at start and
+// never carries per-request data.
+type App struct {
+	Config config.Config
+	Store  *store.Store
+	Log    *slog.Logger
+	Mailer *Mailer
+}
+
+// New opens the database named by cfg and returns the App.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	st, err := store.Open(ctx, cfg.Data)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	a := &App{Config: cfg, Store: st, Log: log}
+	if a.Mailer, err = newMailer(a); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("app: mail: %w", err)
+	}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Start runs the background workers until ctx is cancelled.
+func (a *App) Start(ctx context.Context) {
+	a.Mailer.done.Add(1)
+	go a.Mailer.run(ctx)
+}
+
+// Wait blocks until the background workers have stopped.
+func (a *App) Wait() {
+	a.Mailer.done.Wait()
+}

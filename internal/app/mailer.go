@@ -1,0 +1,263 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	htmltemplate "html/template"
+	"math/rand/v2"
+	"path/filepath"
+	"strconv"
+	"sync"
+	texttemplate "text/template"
+	"time"
+
+	foyer "github.com/foyer-events/foyer"
+	"github.com/foyer-events/foyer/internal/config"
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/mail"
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/registration"
+	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/ticket"
+)
+
+// How the mail worker retries: exponential backoff from retryBase up to
+// retryCap between attempts, and no more attempts once an email is older
+// than giveUpAfter.
+const (
+	retryBase   = time.Second
+	retryCap    = 5 * time.Minute
+	giveUpAfter = 24 * time.Hour
+	mailWorkers = 4
+	mailBatch   = 32
+)
+
+// Mailer sends the outbox: it claims due emails, composes each in the
+// attendee's language and hands it to the sender (SMTP, or .eml files).
+type Mailer struct {
+	store  *store.Store
+	sender mail.Sender
+	cfg    config.Config
+	log    interface {
+		Info(string, ...any)
+		Warn(string, ...any)
+		Error(string, ...any)
+	}
+	wake chan struct{}
+	html *htmltemplate.Template
+	text *texttemplate.Template
+	done sync.WaitGroup
+}
+
+func newMailer(a *App) (*Mailer, error) {
+	var sender mail.Sender = mail.DirSender{Dir: filepath.Join(a.Config.Data, "mail")}
+	if a.Config.SMTPURL != "" {
+		smtp, err := config.ParseSMTPURL(a.Config.SMTPURL)
+		if err != nil {
+			return nil, err
+		}
+		sender = mail.NewSMTPSender(smtp)
+	}
+	funcs := map[string]any{
+		"t":    i18n.T,
+		"tr":   func(t programme.Text, lang, fallback string) string { return t.In(lang, fallback) },
+		"date": func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },
+		"clock": func(t programme.Time) string {
+			return t.Format("15:04")
+		},
+	}
+	html, err := htmltemplate.New("").Funcs(funcs).ParseFS(foyer.Views, "views/email/*.html")
+	if err != nil {
+		return nil, err
+	}
+	text, err := texttemplate.New("").Funcs(funcs).ParseFS(foyer.Views, "views/email/*.txt")
+	if err != nil {
+		return nil, err
+	}
+	return &Mailer{store: a.Store, sender: sender, cfg: a.Config, log: a.Log, wake: make(chan struct{}, 1), html: html, text: text}, nil
+}
+
+// Notify tells the worker that new emails are queued.
+func (m *Mailer) Notify() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run sends until ctx is cancelled. Emails being sent when it stops are
+// finished or, after a crash, queued again on the next start.
+func (m *Mailer) run(ctx context.Context) {
+	defer m.done.Done()
+	if err := m.store.RequeueInterrupted(context.WithoutCancel(ctx)); err != nil {
+		m.log.Error("mail: requeue", "err", err)
+	}
+	for {
+		items, err := m.store.ClaimMail(ctx, mailBatch)
+		if err != nil && ctx.Err() == nil {
+			m.log.Error("mail: claim", "err", err)
+		}
+		if len(items) > 0 {
+			m.sendAll(ctx, items)
+			continue
+		}
+		wait := 5 * time.Second
+		if next, err := m.store.NextMailDue(ctx); err == nil && !next.IsZero() {
+			wait = min(wait, max(time.Until(next), 10*time.Millisecond))
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-m.wake:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+func (m *Mailer) sendAll(ctx context.Context, items []store.OutboxItem) {
+	var wg sync.WaitGroup
+	next := make(chan store.OutboxItem)
+	for range min(mailWorkers, len(items)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range next {
+				m.send(ctx, it)
+			}
+		}()
+	}
+	for _, it := range items {
+		next <- it
+	}
+	close(next)
+	wg.Wait()
+}
+
+// send delivers one outbox entry and records the outcome. It finishes its
+// bookkeeping even while foyer shuts down.
+func (m *Mailer) send(ctx context.Context, it store.OutboxItem) {
+	bg := context.WithoutCancel(ctx)
+	msg, err := m.compose(bg, it)
+	if err == nil {
+		sendCtx, cancel := context.WithTimeout(bg, 60*time.Second)
+		err = m.sender.Send(sendCtx, msg)
+		cancel()
+	}
+	switch {
+	case err == nil:
+		err = m.store.MailSent(bg, it.ID)
+		m.log.Info("mail sent", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID)
+	case mail.Permanent(err) || errors.Is(err, store.ErrNotFound) || time.Since(it.CreatedAt) > giveUpAfter:
+		m.log.Warn("mail failed for good", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID, "err", err)
+		err = m.store.MailFailed(bg, it.ID, err.Error())
+	default:
+		delay := retryDelay(it.Attempts)
+		m.log.Warn("mail will be retried", "outbox", it.ID, "attempt", it.Attempts, "in", delay.Round(time.Millisecond), "err", err)
+		err = m.store.MailRetry(bg, it.ID, err.Error(), time.Now().Add(delay))
+	}
+	if err != nil {
+		m.log.Error("mail: record outcome", "outbox", it.ID, "err", err)
+	}
+}
+
+// retryDelay doubles with each attempt, with some jitter so that a queue
+// that failed together does not retry in one burst.
+func retryDelay(attempts int) time.Duration {
+	d := retryBase << min(attempts-1, 20)
+	d = min(d, retryCap)
+	return d - time.Duration(rand.Int64N(int64(d)/5+1))
+}
+
+// mailView is what the email templates see.
+type mailView struct {
+	Kind     string
+	Lang     string
+	Fallback string
+	Reg      *registration.Registration
+	Event    *programme.Event
+	Sessions []mailSession
+	// Ticket is set when the email carries the QR ticket.
+	Ticket    bool
+	ManageURL string
+	EventURL  string
+	Venue     string
+}
+
+type mailSession struct {
+	*programme.Session
+	Status   string
+	RoomName programme.Text
+}
+
+// compose builds the email for an outbox entry from the registration as it
+// is now, so a resend always shows the current sessions and status.
+func (m *Mailer) compose(ctx context.Context, it store.OutboxItem) (*mail.Message, error) {
+	reg, err := m.store.GetRegistration(ctx, it.RegistrationID)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := m.store.GetEvent(ctx, reg.Event)
+	if err != nil {
+		return nil, err
+	}
+	lang := reg.Language
+	v := &mailView{
+		Kind: it.Kind, Lang: lang, Fallback: ev.DefaultLanguage, Reg: reg, Event: ev.Event,
+		Ticket:   reg.Status == registration.Confirmed && it.Kind != store.MailCancelled,
+		EventURL: m.cfg.BaseURL + "/events/" + ev.Slug,
+	}
+	if registration.Live(reg.Status) {
+		v.ManageURL = m.cfg.BaseURL + "/m/" + reg.ManageToken
+	}
+	var chosen []string
+	for _, seat := range reg.Sessions {
+		s := ev.Session(seat.ID)
+		if s == nil {
+			continue
+		}
+		ms := mailSession{Session: s, Status: seat.Status}
+		if r := ev.Room(s.Room); r != nil {
+			ms.RoomName = r.Name
+		}
+		v.Sessions = append(v.Sessions, ms)
+		if seat.Status == registration.Confirmed {
+			chosen = append(chosen, seat.ID)
+		}
+	}
+	var html, text bytes.Buffer
+	if err := m.html.ExecuteTemplate(&html, "message.html", v); err != nil {
+		return nil, err
+	}
+	if err := m.text.ExecuteTemplate(&text, "message.txt", v); err != nil {
+		return nil, err
+	}
+	msg := &mail.Message{
+		From:     m.cfg.MailFrom,
+		To:       reg.Email,
+		ToName:   reg.FullName(),
+		Subject:  i18n.T(lang, "mail."+it.Kind+".subject", ev.Title.In(lang, ev.DefaultLanguage)),
+		Text:     text.String(),
+		HTML:     html.String(),
+		ID:       "foyer." + itoa(it.ID) + "." + itoa(reg.ID),
+		Language: lang,
+	}
+	if v.Ticket {
+		png, err := ticket.QRPNG(reg.TicketCode, 512)
+		if err != nil {
+			return nil, err
+		}
+		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen, reg.Email)
+		msg.Attachments = []mail.Attachment{
+			{Name: "ticket.png", ContentType: "image/png", Data: png, Inline: true, ContentID: "ticket"},
+			{Name: "ticket-" + ev.Slug + ".png", ContentType: "image/png", Data: png},
+			{Name: ev.Slug + ".ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics},
+		}
+	}
+	return msg, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,501 @@
+// Package e2e tests foyer as its users meet it: the real binary, started as
+// `foyer serve` on a loopback port with its own data folder, driven over HTTP,
+// through its other subcommands, an SMTP server on loopback and a real browser.
+//
+// TestMain builds ./cmd/foyer once; each test starts its own server with
+// startFoyer, so tests are independent and run in parallel.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// adminPassword is the FOYER_ADMIN_PASSWORD of every instance, so that tests
+// can sign in as the demo admin.
+const (
+	adminEmail    = "admin@example.org"
+	adminPassword = "e2e-admin-password"
+	// demoSlug is the slug of the demo forum that `serve --demo` imports.
+	demoSlug = "dcip-forum-2027"
+)
+
+// Deadlines for the server process.
+const (
+	startTimeout    = 20 * time.Second // from exec to GET /healthz == 200
+	shutdownTimeout = 10 * time.Second // from SIGTERM to exit
+	commandTimeout  = 2 * time.Minute  // any other subcommand
+	requestTimeout  = 30 * time.Second // one HTTP request
+)
+
+var (
+	// foyerBin is the binary TestMain built.
+	foyerBin string
+	// repoRoot is the folder that holds go.mod.
+	repoRoot string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(buildAndRun(m))
+}
+
+func buildAndRun(m *testing.M) int {
+	var err error
+	repoRoot, err = findRepoRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	dir, err := os.MkdirTemp("", "foyer-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	foyerBin = filepath.Join(dir, "foyer")
+	started := time.Now()
+	build := exec.Command("go", "build", "-o", foyerBin, "./cmd/foyer")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: go build ./cmd/foyer: %v\n%s", err, out)
+		return 1
+	}
+	if testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "e2e: built foyer in %s\n", time.Since(started).Round(time.Millisecond))
+	}
+	return m.Run()
+}
+
+// findRepoRoot asks the go command for the module's go.mod, falling back to
+// the location of this file.
+func findRepoRoot() (string, error) {
+	if out, err := exec.Command("go", "env", "GOMOD").Output(); err == nil {
+		if gomod := strings.TrimSpace(string(out)); gomod != "" && gomod != os.DevNull {
+			return filepath.Dir(gomod), nil
+		}
+	}
+	if _, file, _, ok := runtime.Caller(0); ok {
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			return root, nil
+		}
+	}
+	return "", errors.New("cannot find the repository root (go env GOMOD)")
+}
+
+// Options says how startFoyer runs the server.
+type Options struct {
+	// Demo runs `foyer serve --demo`: the demo forum and admin@example.org.
+	Demo bool
+	// Env holds extra KEY=value settings for the server and for every
+	// command run with Instance.run, e.g. FOYER_SMTP_URL of a mailtest server.
+	Env []string
+	// AllowErrorLogs accepts ERROR lines in the server's log. Without it a
+	// test fails when the server logged an error (a 500, a failed worker):
+	// users never see those, so only the log tells.
+	AllowErrorLogs bool
+}
+
+// Instance is one running `foyer serve` with its own data folder.
+type Instance struct {
+	URL  string // http://127.0.0.1:PORT, no trailing slash
+	Addr string // 127.0.0.1:PORT
+	Data string // FOYER_DATA: foyer.db and, without SMTP, mail/*.eml
+
+	env    []string
+	cmd    *exec.Cmd
+	stdout *syncBuffer
+	stderr *syncBuffer
+	exited chan struct{} // closed when the process has exited
+	err    error         // the process's exit error, once exited is closed
+	client *http.Client
+}
+
+// startFoyer runs `foyer serve` on a free loopback port, waits until GET
+// /healthz answers 200 and stops it when the test ends, failing the test
+// unless it shuts down cleanly (SIGTERM, exit status 0 within 10 s).
+func startFoyer(t testing.TB, opts Options) *Instance {
+	t.Helper()
+	data := t.TempDir()
+	// A port found free may be taken before the server binds it: try again.
+	for attempt := 1; ; attempt++ {
+		in, err := launch(t, data, opts)
+		if err == nil {
+			return in
+		}
+		if attempt < 3 && strings.Contains(err.Error(), "address already in use") {
+			t.Logf("retrying on another port: %v", err)
+			continue
+		}
+		t.Fatal(err)
+	}
+}
+
+func launch(t testing.TB, data string, opts Options) (*Instance, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	in := &Instance{
+		URL:    "http://" + addr,
+		Addr:   addr,
+		Data:   data,
+		stdout: &syncBuffer{},
+		stderr: &syncBuffer{},
+		exited: make(chan struct{}),
+		client: &http.Client{
+			Timeout: requestTimeout,
+			// Tests look at redirects themselves (login, language).
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	in.env = append(foyerEnviron(),
+		"FOYER_DATA="+data,
+		"FOYER_ADDR="+addr,
+		"FOYER_RATE_LIMIT=off",
+		"FOYER_ADMIN_PASSWORD="+adminPassword,
+	)
+	in.env = append(in.env, opts.Env...)
+	args := []string{"serve"}
+	if opts.Demo {
+		args = append(args, "--demo")
+	}
+	in.cmd = exec.Command(foyerBin, args...)
+	in.cmd.Env = in.env
+	in.cmd.Stdout = in.stdout
+	in.cmd.Stderr = in.stderr
+	setProcAttr(in.cmd)
+	if err := in.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start foyer serve: %w", err)
+	}
+	go func() {
+		in.err = in.cmd.Wait()
+		close(in.exited)
+	}()
+	if err := in.waitHealthy(); err != nil {
+		in.cmd.Process.Kill()
+		<-in.exited
+		return nil, fmt.Errorf("%w\nstdout:\n%s\nstderr:\n%s", err, in.stdout, in.stderr)
+	}
+	t.Cleanup(func() { in.stop(t, opts) })
+	return in, nil
+}
+
+// waitHealthy polls GET /healthz until it answers 200, the process exits or
+// the start deadline passes.
+func (in *Instance) waitHealthy() error {
+	deadline := time.NewTimer(startTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	probe := &http.Client{Timeout: time.Second}
+	last := errors.New("no answer yet")
+	for {
+		select {
+		case <-in.exited:
+			return fmt.Errorf("foyer serve exited before it was healthy: %v", in.err)
+		case <-deadline.C:
+			return fmt.Errorf("foyer serve not healthy after %s: %v", startTimeout, last)
+		case <-tick.C:
+		}
+		resp, err := probe.Get(in.URL + "/healthz")
+		if err != nil {
+			last = err
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			return nil
+		}
+		last = fmt.Errorf("GET /healthz: %s", resp.Status)
+	}
+}
+
+// stop sends SIGTERM and checks for a clean exit, then for errors in the log.
+func (in *Instance) stop(t testing.TB, opts Options) {
+	select {
+	case <-in.exited:
+		t.Errorf("foyer serve died during the test: %v\nstderr:\n%s", in.err, in.stderr)
+		return
+	default:
+	}
+	started := time.Now()
+	if err := in.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Errorf("SIGTERM: %v", err)
+	}
+	select {
+	case <-in.exited:
+		if in.err != nil {
+			t.Errorf("foyer serve did not exit cleanly after SIGTERM: %v\nstderr:\n%s", in.err, in.stderr)
+		}
+	case <-time.After(shutdownTimeout):
+		in.cmd.Process.Kill()
+		<-in.exited
+		t.Errorf("foyer serve still running %s after SIGTERM; killed\nstderr:\n%s", shutdownTimeout, in.stderr)
+		return
+	}
+	if d := time.Since(started); d > 2*time.Second {
+		t.Logf("foyer serve took %s to shut down", d.Round(time.Millisecond))
+	}
+	if !opts.AllowErrorLogs {
+		for _, line := range strings.Split(in.stderr.String(), "\n") {
+			if strings.Contains(line, "level=ERROR") {
+				t.Errorf("foyer serve logged an error: %s", line)
+			}
+		}
+	}
+}
+
+// Stdout and Stderr return what the server printed so far.
+func (in *Instance) Stdout() string { return in.stdout.String() }
+func (in *Instance) Stderr() string { return in.stderr.String() }
+
+// freeAddr returns a loopback address whose port was free a moment ago.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// foyerEnviron is the test's environment without FOYER_* variables, so that
+// a developer's own settings do not leak into the instances.
+func foyerEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "FOYER_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// run runs `foyer ARGS...` against the instance's data folder, with empty
+// stdin, and returns its exit status and output.
+func (in *Instance) run(t testing.TB, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return in.runInput(t, "", args...)
+}
+
+// runInput is run with stdin.
+func (in *Instance) runInput(t testing.TB, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, foyerBin, args...)
+	cmd.Env = in.env
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("foyer %s: no exit within %s\nstderr:\n%s", strings.Join(args, " "), commandTimeout, errOut.String())
+	case errors.As(err, &exit):
+		return exit.ExitCode(), out.String(), errOut.String()
+	case err != nil:
+		t.Fatalf("foyer %s: %v", strings.Join(args, " "), err)
+	}
+	return 0, out.String(), errOut.String()
+}
+
+// mustRun runs a command that must succeed and returns its stdout.
+func (in *Instance) mustRun(t testing.TB, stdin string, args ...string) string {
+	t.Helper()
+	code, stdout, stderr := in.runInput(t, stdin, args...)
+	if code != 0 {
+		t.Fatalf("foyer %s: exit status %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, stdout, stderr)
+	}
+	return stdout
+}
+
+var userCount atomic.Int64
+
+// user creates a user with that role (admin, organiser or staff) with
+// `foyer user add` and returns its email and password.
+func (in *Instance) user(t testing.TB, role string) (email, password string) {
+	t.Helper()
+	n := userCount.Add(1)
+	email = fmt.Sprintf("%s-%d@example.org", role, n)
+	password = fmt.Sprintf("password-%d-for-%s", n, role)
+	in.mustRun(t, password+"\n", "user", "add", "--email", email, "--name", fmt.Sprintf("Test %s %d", role, n), "--role", role)
+	return email, password
+}
+
+// token creates a user with that role and returns a new API token for it.
+func (in *Instance) token(t testing.TB, role string) string {
+	t.Helper()
+	email, _ := in.user(t, role)
+	return in.tokenFor(t, email)
+}
+
+// tokenFor returns a new API token for an existing user, with
+// `foyer token create`.
+func (in *Instance) tokenFor(t testing.TB, email string) string {
+	t.Helper()
+	token := strings.TrimSpace(in.mustRun(t, "", "token", "create", "--email", email))
+	if token == "" || strings.ContainsAny(token, " \n") {
+		t.Fatalf("foyer token create printed %q, want one token", token)
+	}
+	return token
+}
+
+// Response is an HTTP answer, read in full.
+type Response struct {
+	Method, Path string
+	Status       int
+	Header       http.Header
+	Body         []byte
+}
+
+func (r *Response) String() string {
+	body := string(r.Body)
+	if len(body) > 2000 {
+		body = body[:2000] + "…"
+	}
+	return fmt.Sprintf("%s %s: %d\n%s", r.Method, r.Path, r.Status, body)
+}
+
+// do sends a request to the instance; path starts with "/". Header holds
+// pairs of names and values.
+func (in *Instance) do(t testing.TB, method, path string, body io.Reader, header ...string) *Response {
+	t.Helper()
+	req, err := http.NewRequest(method, in.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := in.client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v\nserver stderr:\n%s", method, path, err, in.stderr)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	return &Response{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: data}
+}
+
+// get sends a GET without credentials.
+func (in *Instance) get(t testing.TB, path string, header ...string) *Response {
+	t.Helper()
+	return in.do(t, http.MethodGet, path, nil, header...)
+}
+
+// api sends a JSON request with the bearer token (none if empty). body is
+// nil, raw bytes or a string sent as is, or anything else encoded as JSON.
+func (in *Instance) api(t testing.TB, method, path, token string, body any) *Response {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	case string:
+		r = strings.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(data)
+	}
+	header := []string{"Accept", "application/json"}
+	if r != nil {
+		header = append(header, "Content-Type", "application/json")
+	}
+	if token != "" {
+		header = append(header, "Authorization", "Bearer "+token)
+	}
+	return in.do(t, method, path, r, header...)
+}
+
+// want fails the test unless the response has that status.
+func (r *Response) want(t testing.TB, status int) *Response {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("want %d, got %s", status, r)
+	}
+	return r
+}
+
+// decode decodes the JSON body into v.
+func (r *Response) decode(t testing.TB, v any) {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("Content-Type %q, want application/json: %s", ct, r)
+	}
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode JSON: %v: %s", err, r)
+	}
+}
+
+// APIError is the body of every API error.
+type APIError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields"`
+}
+
+// apiError checks that the response has the status and the JSON error shape
+// {"error":{"code","message"[,"fields"]}} and returns the error.
+func (r *Response) apiError(t testing.TB, status int) APIError {
+	t.Helper()
+	r.want(t, status)
+	var shape map[string]json.RawMessage
+	r.decode(t, &shape)
+	if len(shape) != 1 || shape["error"] == nil {
+		t.Fatalf("want a body {\"error\":{…}} only: %s", r)
+	}
+	var e APIError
+	dec := json.NewDecoder(bytes.NewReader(shape["error"]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		t.Fatalf("error object: %v: %s", err, r)
+	}
+	if e.Code == "" || e.Message == "" {
+		t.Fatalf("error without code or message: %s", r)
+	}
+	return e
+}
+
+// syncBuffer is a bytes.Buffer that a process writes while a test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

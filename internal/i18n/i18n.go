@@ -1,0 +1,126 @@
+// Package i18n holds foyer's message catalogues in English, German and
+// Chinese, and picks the language of a request.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Languages foyer speaks; the first is the last resort.
+var Languages = []string{"en", "de", "zh"}
+
+//go:embed locales/*.json
+var files embed.FS
+
+var catalogues = map[string]map[string]string{}
+
+func init() {
+	for _, lang := range Languages {
+		data, err := files.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			panic("i18n: missing catalogue " + lang)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(data, &m); err != nil {
+			panic(fmt.Sprintf("i18n: catalogue %s: %v", lang, err))
+		}
+		catalogues[lang] = m
+	}
+}
+
+// T returns the message key in lang, formatted with args (fmt verbs), falling
+// back to English and finally to the key itself, so a missing translation
+// shows as something a tester can spot rather than an empty string.
+func T(lang, key string, args ...any) string {
+	msg, ok := catalogues[lang][key]
+	if !ok {
+		msg, ok = catalogues["en"][key]
+	}
+	if !ok {
+		msg = key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// Has reports whether key exists in lang's catalogue.
+func Has(lang, key string) bool {
+	_, ok := catalogues[lang][key]
+	return ok
+}
+
+// Keys returns every key of lang's catalogue (for the completeness test).
+func Keys(lang string) []string {
+	keys := make([]string, 0, len(catalogues[lang]))
+	for k := range catalogues[lang] {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// Valid reports whether lang is one of Languages.
+func Valid(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+var matcher = language.NewMatcher([]language.Tag{language.English, language.German, language.Chinese})
+
+// CookieName is the cookie that remembers a chosen language.
+const CookieName = "foyer_lang"
+
+// Negotiate picks the language of a request: ?lang=, then the cookie, then
+// Accept-Language, then fallback. It reports whether ?lang= chose it, so the
+// caller can remember the choice in a cookie.
+func Negotiate(r *http.Request, fallback string) (lang string, fromQuery bool) {
+	if l := r.URL.Query().Get("lang"); Valid(l) {
+		return l, true
+	}
+	if c, err := r.Cookie(CookieName); err == nil && Valid(c.Value) {
+		return c.Value, false
+	}
+	if h := r.Header.Get("Accept-Language"); h != "" {
+		tags, _, err := language.ParseAcceptLanguage(h)
+		if err == nil && len(tags) > 0 {
+			_, i, conf := matcher.Match(tags...)
+			if conf != language.No {
+				return Languages[i], false
+			}
+		}
+	}
+	if Valid(fallback) {
+		return fallback, false
+	}
+	return "en", false
+}
+
+// Name returns a language's own name, for the language switch.
+func Name(lang string) string {
+	switch lang {
+	case "de":
+		return "Deutsch"
+	case "zh":
+		return "中文"
+	}
+	return "English"
+}
+
+// Tag returns the BCP 47 tag for the html lang attribute.
+func Tag(lang string) string {
+	if lang == "zh" {
+		return "zh-Hans"
+	}
+	return strings.ToLower(lang)
+}

@@ -1,0 +1,420 @@
+// Package mailtest runs a real SMTP server on loopback for tests, with
+// failure injection (rejections, hangs, outages), optional STARTTLS and AUTH,
+// and helpers that take the received messages apart.
+//
+// It lives in ordinary .go files so that tests of every package, the
+// end-to-end tests included, can import it.
+package mailtest
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// Received is one message the server accepted.
+type Received struct {
+	From string   // MAIL FROM
+	To   []string // RCPT TO, in order
+	Data []byte   // the message as sent, headers and body
+	TLS  bool     // whether the session ran over TLS, STARTTLS or implicit
+	User string   // the AUTH user name, "" without AUTH
+}
+
+// Parse takes the message apart; see the package-level Parse.
+func (r Received) Parse() (*Parsed, error) { return Parse(r.Data) }
+
+// Option changes how Start sets up the server.
+type Option func(*Server)
+
+// WithSTARTTLS offers STARTTLS with a self-signed certificate for 127.0.0.1
+// and localhost, made at start. Clients trust it through Server.TLSConfig.
+func WithSTARTTLS() Option { return func(s *Server) { s.startTLS = true } }
+
+// WithImplicitTLS makes the server speak TLS from the first byte, like port
+// 465 (FOYER_SMTP_URL ?tls=tls), with the same self-signed certificate.
+func WithImplicitTLS() Option { return func(s *Server) { s.implicitTLS = true } }
+
+// WithAuth requires AUTH PLAIN with this user and password before MAIL.
+func WithAuth(user, password string) Option {
+	return func(s *Server) { s.user, s.password = user, password }
+}
+
+// Server is an SMTP server on 127.0.0.1 that keeps what it receives.
+// Its methods are safe for concurrent use.
+type Server struct {
+	t           testing.TB
+	addr        string
+	startTLS    bool
+	implicitTLS bool
+	user        string
+	password    string
+	cert        *x509.Certificate
+	tlsCert     tls.Certificate
+
+	mu       sync.Mutex
+	srv      *smtp.Server // nil while stopped
+	ln       net.Listener
+	gen      int // bumped by every start and stop; sessions of an old one deliver nothing
+	msgs     []Received
+	changed  chan struct{} // closed and replaced on every new message
+	reject   *smtp.SMTPError
+	hang     chan struct{} // non-nil while DATA replies are held back
+	stopping chan struct{} // closed by Stop, releases held replies
+}
+
+// Start runs a server on a free loopback port until the test ends.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := &Server{t: t, changed: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.startTLS || s.implicitTLS {
+		if err := s.makeCert(); err != nil {
+			t.Fatalf("mailtest: certificate: %v", err)
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("mailtest: listen: %v", err)
+	}
+	s.addr = l.Addr().String()
+	s.serve(l)
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Addr is host:port of the server, the same across Stop and Restart.
+func (s *Server) Addr() string { return s.addr }
+
+// Host is the address the server listens on, "127.0.0.1".
+func (s *Server) Host() string {
+	h, _, _ := net.SplitHostPort(s.addr)
+	return h
+}
+
+// Port is the server's TCP port.
+func (s *Server) Port() int {
+	_, p, _ := net.SplitHostPort(s.addr)
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+// URL is a FOYER_SMTP_URL for this server, with the TLS mode and the
+// credentials it was started with.
+func (s *Server) URL() string {
+	u := "smtp://"
+	if s.user != "" {
+		u += s.user + ":" + s.password + "@"
+	}
+	mode := "none"
+	switch {
+	case s.startTLS:
+		mode = "starttls"
+	case s.implicitTLS:
+		mode = "tls"
+	}
+	return u + s.addr + "?tls=" + mode
+}
+
+// TLSConfig returns a client configuration that trusts the server's
+// self-signed certificate, or nil when the server runs without TLS.
+func (s *Server) TLSConfig() *tls.Config {
+	if s.cert == nil {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(s.cert)
+	return &tls.Config{RootCAs: pool, ServerName: s.Host(), MinVersion: tls.VersionTLS12}
+}
+
+// Messages returns a copy of everything received so far, oldest first.
+func (s *Server) Messages() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.msgs...)
+}
+
+// WaitFor waits until at least n messages have arrived and returns all of
+// them. It fails the test if that takes longer than timeout.
+func (s *Server) WaitFor(t testing.TB, n int, timeout time.Duration) []Received {
+	t.Helper()
+	msgs, ok := s.wait(timeout, func(m []Received) bool { return len(m) >= n })
+	if !ok {
+		t.Fatalf("mailtest: got %d messages in %v, want %d", len(msgs), timeout, n)
+	}
+	return msgs
+}
+
+// WaitUntil waits until cond holds for the messages received so far and
+// returns them. It fails the test if that takes longer than timeout. cond is
+// called with the server's lock held and must not call the server.
+func (s *Server) WaitUntil(t testing.TB, timeout time.Duration, cond func([]Received) bool) []Received {
+	t.Helper()
+	msgs, ok := s.wait(timeout, cond)
+	if !ok {
+		t.Fatalf("mailtest: condition not met in %v (%d messages received)", timeout, len(msgs))
+	}
+	return msgs
+}
+
+func (s *Server) wait(timeout time.Duration, cond func([]Received) bool) ([]Received, bool) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		msgs := append([]Received(nil), s.msgs...)
+		ok, changed := cond(msgs), s.changed
+		s.mu.Unlock()
+		if ok {
+			return msgs, true
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return msgs, false
+		}
+	}
+}
+
+// SetReject makes the server answer every RCPT and DATA with code and msg
+// (451 for a temporary failure, 550 for a permanent one) until it is called
+// with code 0.
+func (s *Server) SetReject(code int, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == 0 {
+		s.reject = nil
+		return
+	}
+	s.reject = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
+}
+
+// Hang holds back the reply to every DATA until Release or Stop, so a client
+// waits like it would for a stuck server. Held messages are not kept.
+func (s *Server) Hang() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hang == nil {
+		s.hang = make(chan struct{})
+	}
+}
+
+// Release answers the DATA replies that Hang held back (with 451) and stops
+// holding new ones.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hang != nil {
+		close(s.hang)
+		s.hang = nil
+	}
+}
+
+// Stop closes the listener and every open connection, like a crashed mail
+// server: clients see connection refused until Restart. Messages received
+// so far are kept; a message whose DATA is in flight is dropped. Stopping a
+// stopped server does nothing.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
+	s.gen++
+	if s.stopping != nil {
+		close(s.stopping)
+		s.stopping = nil
+	}
+	s.mu.Unlock()
+	if srv == nil {
+		return
+	}
+	// Close the listener ourselves too: srv.Close only knows listeners that
+	// its Serve goroutine has registered, which may not have happened yet.
+	ln.Close()
+	srv.Close()
+}
+
+// Restart listens again on the same port after Stop.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.mu.Lock()
+	running := s.srv != nil
+	s.mu.Unlock()
+	if running {
+		return
+	}
+	l, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		s.t.Fatalf("mailtest: restart on %s: %v", s.addr, err)
+	}
+	s.serve(l)
+}
+
+func (s *Server) serve(l net.Listener) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gen++
+	srv := smtp.NewServer(backend{s: s, gen: s.gen})
+	srv.Domain = "mailtest.localhost"
+	srv.ReadTimeout = 30 * time.Second
+	srv.WriteTimeout = 30 * time.Second
+	srv.AllowInsecureAuth = true
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	if s.startTLS || s.implicitTLS {
+		cfg := &tls.Config{Certificates: []tls.Certificate{s.tlsCert}, MinVersion: tls.VersionTLS12}
+		if s.startTLS {
+			srv.TLSConfig = cfg
+		} else {
+			l = tls.NewListener(l, cfg)
+		}
+	}
+	s.srv, s.ln = srv, l
+	s.stopping = make(chan struct{})
+	go srv.Serve(l)
+}
+
+// makeCert creates a self-signed certificate for the loopback names.
+func (s *Server) makeCert() error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "mailtest"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return err
+	}
+	s.cert, err = x509.ParseCertificate(der)
+	if err != nil {
+		return err
+	}
+	s.tlsCert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: s.cert}
+	return nil
+}
+
+func (s *Server) rejection() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reject == nil {
+		return nil
+	}
+	return s.reject
+}
+
+// add keeps m unless the server was stopped since the session began.
+func (s *Server) add(gen int, m Received) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if gen != s.gen {
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "mailtest: stopped"}
+	}
+	s.msgs = append(s.msgs, m)
+	close(s.changed)
+	s.changed = make(chan struct{})
+	return nil
+}
+
+type backend struct {
+	s   *Server
+	gen int
+}
+
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, gen: b.gen, conn: c}, nil
+}
+
+// session is one SMTP transaction at a time on one connection.
+type session struct {
+	s    *Server
+	gen  int
+	conn *smtp.Conn
+	user string
+	from string
+	to   []string
+}
+
+func (ss *session) AuthMechanisms() []string {
+	if ss.s.user == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (ss *session) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, user, password string) error {
+		if user != ss.s.user || password != ss.s.password {
+			return smtp.ErrAuthFailed
+		}
+		ss.user = user
+		return nil
+	}), nil
+}
+
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.user != "" && ss.user == "" {
+		return smtp.ErrAuthRequired
+	}
+	ss.from = from
+	return nil
+}
+
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if err := ss.s.rejection(); err != nil {
+		return err
+	}
+	ss.to = append(ss.to, to)
+	return nil
+}
+
+func (ss *session) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("mailtest: read data: %w", err)
+	}
+	if err := ss.s.rejection(); err != nil {
+		return err
+	}
+	ss.s.mu.Lock()
+	hang, stopping := ss.s.hang, ss.s.stopping
+	ss.s.mu.Unlock()
+	if hang != nil {
+		select {
+		case <-hang:
+		case <-stopping:
+		}
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "mailtest: released after hang"}
+	}
+	_, isTLS := ss.conn.TLSConnectionState()
+	return ss.s.add(ss.gen, Received{From: ss.from, To: append([]string(nil), ss.to...), Data: data, TLS: isTLS, User: ss.user})
+}
+
+func (ss *session) Reset() { ss.from, ss.to = "", nil }
+
+func (ss *session) Logout() error { return nil }

@@ -1,0 +1,392 @@
+// Package registration holds the rules of signing up for an event: what a
+// registration is, how its input is checked, and how emails are compared.
+package registration
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/programme"
+)
+
+// Statuses of a registration.
+const (
+	Pending    = "pending"
+	Confirmed  = "confirmed"
+	Waitlisted = "waitlisted"
+	Rejected   = "rejected"
+	Cancelled  = "cancelled"
+)
+
+// Live reports whether a registration in this status holds or awaits a seat.
+func Live(status string) bool {
+	return status == Pending || status == Confirmed || status == Waitlisted
+}
+
+// Registration is one person's sign-up for an event, as the API shows it.
+type Registration struct {
+	ID           int64          `json:"id"`
+	Event        string         `json:"event"`
+	Status       string         `json:"status"`
+	FirstName    string         `json:"first_name"`
+	LastName     string         `json:"last_name"`
+	Email        string         `json:"email"`
+	Organisation string         `json:"organisation"`
+	JobTitle     string         `json:"job_title"`
+	Country      string         `json:"country"`
+	Language     string         `json:"language"`
+	Sessions     []Seat         `json:"sessions"`
+	Answers      map[string]any `json:"answers"`
+	Consent      Consent        `json:"consent"`
+	CreatedAt    time.Time      `json:"created_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
+	CheckedInAt  *time.Time     `json:"checked_in_at"`
+	TicketCode   string         `json:"ticket_code,omitempty"`
+	Mail         *MailStatus    `json:"mail,omitempty"`
+	ManageToken  string         `json:"-"`
+}
+
+// Seat is a registration's place in a session.
+type Seat struct {
+	ID     string `json:"id"`
+	Status string `json:"status"` // confirmed or waitlisted
+}
+
+// Consent records what the attendee agreed to, and when.
+type Consent struct {
+	At      time.Time `json:"at"`
+	Version string    `json:"version"`
+}
+
+// MailStatus is the state of the last email to a registration, for organisers.
+type MailStatus struct {
+	Kind   string    `json:"kind"`
+	Status string    `json:"status"`
+	Error  string    `json:"error,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// FullName is the name as printed on badges and in greetings.
+func (r *Registration) FullName() string {
+	return strings.TrimSpace(r.FirstName + " " + r.LastName)
+}
+
+// SeatStatus returns the status of the seat in session id, or "".
+func (r *Registration) SeatStatus(id string) string {
+	for _, s := range r.Sessions {
+		if s.ID == id {
+			return s.Status
+		}
+	}
+	return ""
+}
+
+// Input is what an attendee submits, from the form or the API.
+type Input struct {
+	FirstName    string         `json:"first_name"`
+	LastName     string         `json:"last_name"`
+	Email        string         `json:"email"`
+	Organisation string         `json:"organisation"`
+	JobTitle     string         `json:"job_title"`
+	Country      string         `json:"country"`
+	Language     string         `json:"language"`
+	Sessions     []string       `json:"sessions"`
+	Answers      map[string]any `json:"answers"`
+	Consent      bool           `json:"consent"`
+}
+
+// EmailKey is the form of an email in which two spellings of one address
+// compare equal: Unicode NFC, then case-folded, surrounding space dropped.
+func EmailKey(email string) string {
+	return cases.Fold().String(norm.NFC.String(strings.TrimSpace(email)))
+}
+
+// Field limits, in characters.
+const (
+	maxName   = 100
+	maxOrg    = 200
+	maxEmail  = 254
+	maxAnswer = 2000
+)
+
+// FieldErrors maps a field name to a message in the user's language.
+type FieldErrors map[string]string
+
+// Validate checks in against the event's rules and returns the cleaned input
+// and a message per wrong field. Text is kept exactly as typed apart from
+// surrounding spaces: what comes back must be what the attendee wrote.
+func Validate(in Input, e *programme.Event, lang string) (Input, FieldErrors) {
+	errs := FieldErrors{}
+	msg := func(key string, args ...any) string { return i18n.T(lang, "reg.error."+key, args...) }
+	line := func(field, value string, required bool, max int) string {
+		value = strings.TrimSpace(value)
+		switch {
+		case !utf8.ValidString(value):
+			errs[field] = msg("utf8")
+		case value == "" && required:
+			errs[field] = msg("required")
+		case utf8.RuneCountInString(value) > max:
+			errs[field] = msg("too_long", max)
+		case strings.ContainsAny(value, "\r\n"):
+			errs[field] = msg("one_line")
+		case strings.ContainsFunc(value, isControl):
+			errs[field] = msg("control")
+		}
+		return value
+	}
+	in.FirstName = line("first_name", in.FirstName, true, maxName)
+	in.LastName = line("last_name", in.LastName, true, maxName)
+	for _, f := range []struct {
+		name  string
+		value string
+	}{{"first_name", in.FirstName}, {"last_name", in.LastName}} {
+		if _, bad := errs[f.name]; !bad && strings.ContainsAny(f.value, "<>{}[]\\/=@") {
+			errs[f.name] = msg("name_chars")
+		}
+	}
+	in.Email = line("email", in.Email, true, maxEmail)
+	if _, bad := errs["email"]; !bad && !validEmail(in.Email) {
+		errs["email"] = msg("email")
+	}
+	in.Organisation = line("organisation", in.Organisation, false, maxOrg)
+	in.JobTitle = line("job_title", in.JobTitle, false, maxOrg)
+	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
+	if in.Country != "" && !ValidCountry(in.Country) {
+		errs["country"] = msg("country")
+	}
+	if in.Language == "" {
+		in.Language = lang
+	}
+	if !programme.IsLanguage(in.Language) {
+		errs["language"] = msg("language")
+	}
+	if !in.Consent {
+		errs["consent"] = msg("consent")
+	}
+	in.Sessions = validateSessions(in.Sessions, e, errs, msg)
+	in.Answers = validateAnswers(in.Answers, e, errs, msg)
+	if len(errs) == 0 {
+		return in, nil
+	}
+	return in, errs
+}
+
+// validEmail accepts a bare address that net/mail parses, with a dot in the
+// domain part (no "user@localhost" for attendees).
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.HasSuffix(s, ".")
+}
+
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+}
+
+func validateSessions(ids []string, e *programme.Event, errs FieldErrors, msg func(string, ...any) string) []string {
+	var chosen []string
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" || slices.Contains(chosen, id) {
+			continue
+		}
+		s := e.Session(id)
+		switch {
+		case s == nil:
+			errs["sessions"] = msg("unknown_session", id)
+			return nil
+		case s.Capacity == nil:
+			errs["sessions"] = msg("no_signup", s.Title.In("en", e.DefaultLanguage))
+			return nil
+		}
+		for _, other := range chosen {
+			o := e.Session(other)
+			if s.StartsAt.Before(o.EndsAt.Time) && o.StartsAt.Before(s.EndsAt.Time) {
+				errs["sessions"] = msg("overlap", id, other)
+				return nil
+			}
+		}
+		chosen = append(chosen, id)
+	}
+	return chosen
+}
+
+func validateAnswers(answers map[string]any, e *programme.Event, errs FieldErrors, msg func(string, ...any) string) map[string]any {
+	out := map[string]any{}
+	for id := range answers {
+		found := false
+		for _, q := range e.Questions {
+			found = found || q.ID == id
+		}
+		if !found {
+			errs["answers."+id] = msg("unknown_question")
+		}
+	}
+	for _, q := range e.Questions {
+		field := "answers." + q.ID
+		raw, given := answers[q.ID]
+		var options []string
+		for _, o := range q.Options {
+			options = append(options, o.Value)
+		}
+		switch q.Type {
+		case "text":
+			s, ok := raw.(string)
+			if given && !ok && raw != nil {
+				errs[field] = msg("answer_type")
+				continue
+			}
+			s = strings.TrimSpace(s)
+			switch {
+			case !utf8.ValidString(s):
+				errs[field] = msg("utf8")
+			case utf8.RuneCountInString(s) > maxAnswer:
+				errs[field] = msg("too_long", maxAnswer)
+			case strings.ContainsFunc(s, func(r rune) bool { return isControl(r) && r != '\n' && r != '\r' && r != '\t' }):
+				errs[field] = msg("control")
+			case s == "" && q.Required:
+				errs[field] = msg("required")
+			case s != "":
+				out[q.ID] = s
+			}
+		case "choice":
+			s, _ := raw.(string)
+			switch {
+			case s == "" && q.Required:
+				errs[field] = msg("required")
+			case s != "" && !slices.Contains(options, s):
+				errs[field] = msg("option")
+			case s != "":
+				out[q.ID] = s
+			}
+		case "multichoice":
+			var values []string
+			switch v := raw.(type) {
+			case []string:
+				values = v
+			case []any:
+				for _, x := range v {
+					s, ok := x.(string)
+					if !ok {
+						errs[field] = msg("answer_type")
+					}
+					values = append(values, s)
+				}
+			case string:
+				if v != "" {
+					values = []string{v}
+				}
+			case nil:
+			default:
+				errs[field] = msg("answer_type")
+			}
+			var clean []string
+			for _, v := range values {
+				if !slices.Contains(options, v) {
+					errs[field] = msg("option")
+				} else if !slices.Contains(clean, v) {
+					clean = append(clean, v)
+				}
+			}
+			if len(clean) == 0 && q.Required {
+				errs[field] = msg("required")
+			}
+			if len(clean) > 0 {
+				out[q.ID] = clean
+			}
+		case "yesno":
+			var b, set bool
+			switch v := raw.(type) {
+			case bool:
+				b, set = v, true
+			case string:
+				switch strings.ToLower(v) {
+				case "yes", "true", "on", "1":
+					b, set = true, true
+				case "no", "false", "0":
+					b, set = false, true
+				case "":
+				default:
+					errs[field] = msg("answer_type")
+				}
+			case nil:
+			default:
+				errs[field] = msg("answer_type")
+			}
+			if q.Required && !(set && b) {
+				// A required yes/no question is a box that must be ticked.
+				errs[field] = msg("required")
+			}
+			if set {
+				out[q.ID] = b
+			}
+		}
+	}
+	return out
+}
+
+// DecodeAnswers reads answers stored as JSON.
+func DecodeAnswers(s string) map[string]any {
+	m := map[string]any{}
+	json.Unmarshal([]byte(s), &m)
+	return m
+}
+
+// AnswerText renders an answer for people: lists joined, booleans as yes/no
+// in lang, choice values as their labels.
+func AnswerText(q *programme.Question, v any, lang, fallback string) string {
+	label := func(value string) string {
+		for _, o := range q.Options {
+			if o.Value == value {
+				return o.Label.In(lang, fallback)
+			}
+		}
+		return value
+	}
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return i18n.T(lang, "reg.yes")
+		}
+		return i18n.T(lang, "reg.no")
+	case string:
+		if q.Type == "choice" {
+			return label(x)
+		}
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = label(fmt.Sprint(p))
+		}
+		return strings.Join(parts, ", ")
+	case []string:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = label(p)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return ""
+}
+
+// ValidStatus reports whether s is a registration status.
+func ValidStatus(s string) bool {
+	return s == Pending || s == Confirmed || s == Waitlisted || s == Rejected || s == Cancelled
+}
+
+// ValidLanguage reports whether lang is one foyer speaks.
+func ValidLanguage(lang string) bool { return programme.IsLanguage(lang) }

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// OutboxItem is an email waiting to be sent.
+type OutboxItem struct {
+	ID             int64
+	RegistrationID int64
+	Kind           string
+	Attempts       int
+	CreatedAt      time.Time
+}
+
+// ClaimMail marks up to limit due emails as being sent and returns them.
+func (s *Store) ClaimMail(ctx context.Context, limit int) ([]OutboxItem, error) {
+	var items []OutboxItem
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1
+			WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
+			RETURNING id, registration_id, kind, attempts, created_at`, now(), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it OutboxItem
+			var created string
+			if err := rows.Scan(&it.ID, &it.RegistrationID, &it.Kind, &it.Attempts, &created); err != nil {
+				return err
+			}
+			it.CreatedAt = parseTime(created)
+			items = append(items, it)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim mail: %w", err)
+	}
+	return items, nil
+}
+
+// NextMailDue returns when the next queued email is due, or zero if none is.
+func (s *Store) NextMailDue(ctx context.Context) (time.Time, error) {
+	var next sql.NullString
+	err := s.read.QueryRowContext(ctx, "SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued'").Scan(&next)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: next mail: %w", err)
+	}
+	return parseNullTime(next), nil
+}
+
+// MailSent records a delivered email.
+func (s *Store) MailSent(ctx context.Context, id int64) error {
+	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?", now(), id)
+	return err
+}
+
+// MailRetry puts an email back in the queue for another attempt at next.
+func (s *Store) MailRetry(ctx context.Context, id int64, reason string, next time.Time) error {
+	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ? WHERE id = ?",
+		reason, formatTime(next), id)
+	return err
+}
+
+// MailFailed gives up on an email; organisers see it and can resend.
+func (s *Store) MailFailed(ctx context.Context, id int64, reason string) error {
+	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?", reason, id)
+	return err
+}
+
+// RequeueInterrupted returns emails that were being sent when foyer stopped
+// to the queue. An email may then go out twice, never zero times.
+func (s *Store) RequeueInterrupted(ctx context.Context) error {
+	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'queued' WHERE status = 'sending'")
+	return err
+}
+
+// EventByID loads the programme of the event with that row id.
+func (s *Store) EventByID(ctx context.Context, id int64) (*Event, error) {
+	var slug string
+	err := s.read.QueryRowContext(ctx, "SELECT slug FROM events WHERE id = ?", id).Scan(&slug)
+	if err == sql.ErrNoRows {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: event by id: %w", err)
+	}
+	return s.GetEvent(ctx, slug)
+}

@@ -1,0 +1,220 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	foyer "github.com/foyer-events/foyer"
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/registration"
+	"github.com/foyer-events/foyer/internal/store"
+)
+
+// Page is what every page template gets: the language, the signed-in user,
+// the CSRF token for its forms.
+type Page struct {
+	Lang  string
+	Title string
+	User  *store.User
+	CSRF  string
+	// Path is the request path without query, for the language switch.
+	Path string
+}
+
+// page fills the common part of a page's data from the request.
+func (s *Server) page(c echo.Context, title string) Page {
+	p := Page{Lang: lang(c), Title: title, Path: c.Request().URL.Path}
+	if u, ok := c.Get(ctxUser).(*store.User); ok {
+		p.User = u
+	}
+	if tok, ok := c.Get(csrfContextKey).(string); ok {
+		p.CSRF = tok
+	}
+	return p
+}
+
+// views are the parsed page templates, one set per page: the layout and
+// partials plus the page's own file, so that pages can each define "content".
+type views struct {
+	pages  map[string]*template.Template
+	assets map[string]string // asset path -> content-hashed URL
+}
+
+func loadViews() (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, assets: map[string]string{}}
+	err := fs.WalkDir(foyer.Assets, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := foyer.Assets.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		name := strings.TrimPrefix(p, "assets/")
+		v.assets[name] = "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: hash assets: %w", err)
+	}
+	funcs := template.FuncMap{
+		"t": i18n.T,
+		"tr": func(t programme.Text, lang, fallback string) string {
+			return t.In(lang, fallback)
+		},
+		"asset": func(name string) (string, error) {
+			u, ok := v.assets[name]
+			if !ok {
+				return "", fmt.Errorf("no asset %q", name)
+			}
+			return u, nil
+		},
+		"langs":    func() []string { return i18n.Languages },
+		"langName": i18n.Name,
+		"langTag":  i18n.Tag,
+		"clock":    func(t programme.Time) string { return t.Format("15:04") },
+		"date":     func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },
+		"iso":      func(t programme.Time) string { return t.Format(time.RFC3339) },
+		"deref": func(n *int) int {
+			if n == nil {
+				return 0
+			}
+			return *n
+		},
+		"initials":    initials,
+		"field":       newFormField,
+		"answer":      answerValue,
+		"chosen":      answerChosen,
+		"countryName": registration.CountryName,
+		"add":         func(a, b int) int { return a + b },
+		"country":     countryName,
+		"language":    languageName,
+	}
+	base := template.New("").Funcs(funcs)
+	shared, err := fs.Glob(foyer.Views, "views/*.html")
+	if err != nil {
+		return nil, err
+	}
+	partials, _ := fs.Glob(foyer.Views, "views/partials/*.html")
+	if base, err = base.ParseFS(foyer.Views, append(shared, partials...)...); err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	for _, dir := range []string{"public", "admin", "checkin"} {
+		files, _ := fs.Glob(foyer.Views, "views/"+dir+"/*.html")
+		for _, f := range files {
+			t, err := template.Must(base.Clone()).ParseFS(foyer.Views, f)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", f, err)
+			}
+			v.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+		}
+	}
+	return v, nil
+}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean 500 instead of half a page after a 200 status line.
+func (s *Server) render(c echo.Context, status int, name string, data any) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	c.Response().Header().Set("Content-Language", lang(c))
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// serveAsset serves embedded static files. A URL with the current content
+// hash may be cached for a year; any other hash still gets the file, briefly
+// cached, so a page cached across a deploy does not lose its styles.
+func (s *Server) serveAsset(c echo.Context) error {
+	name := c.Param("*")
+	data, err := foyer.Assets.ReadFile("assets/" + name)
+	if err != nil || strings.Contains(name, "..") {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	if s.views.assets[name] == c.Request().URL.Path {
+		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	}
+	ctype := mimeByExt[path.Ext(name)]
+	if ctype == "" {
+		ctype = http.DetectContentType(data)
+	}
+	return c.Blob(http.StatusOK, ctype, data)
+}
+
+var mimeByExt = map[string]string{
+	".css":  "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".svg":  "image/svg+xml",
+	".png":  "image/png",
+	".ico":  "image/x-icon",
+	".txt":  "text/plain; charset=utf-8",
+	".json": "application/json",
+}
+
+// initials returns up to two initials for a speaker without a photo: the
+// first letters of the first and last word, or the first character of a name
+// in a script without spaces (王芳 -> 王).
+func initials(name string) string {
+	words := strings.Fields(name)
+	var out []rune
+	for _, w := range words {
+		if strings.HasSuffix(w, ".") { // Dr., Prof.
+			continue
+		}
+		out = append(out, []rune(w)[0])
+	}
+	switch {
+	case len(out) == 0:
+		return "?"
+	case len(out) == 1:
+		return string(out)
+	}
+	return string([]rune{out[0], out[len(out)-1]})
+}
+
+// countryName names an ISO 3166 country code in lang ("CN" is "China",
+// "中国"), or returns the code as it is if it is not one.
+func countryName(lang, code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Regions(language.Make(lang)).Name(r); n != "" {
+		return n
+	}
+	return code
+}
+
+// languageName names a language of delivery in lang ("de" is "German",
+// "Deutsch", "德语").
+func languageName(lang, code string) string {
+	t, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Languages(language.Make(lang)).Name(t); n != "" {
+		return n
+	}
+	return code
+}

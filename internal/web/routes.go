@@ -1,0 +1,118 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"github.com/foyer-events/foyer/internal/store"
+)
+
+// maxBody bounds every request body; a programme import is the largest
+// legitimate one.
+const maxBody = "2M"
+
+// routes is the one place that lists every URL, its middleware and its role.
+func (s *Server) routes() {
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
+	e.Use(middleware.BodyLimit(maxBody))
+	e.Use(s.negotiateLanguage)
+	e.Use(securityHeaders)
+	e.Use(s.authenticate)
+
+	// Forms are protected by a CSRF token in a cookie and the hidden field
+	// _csrf; the API is not, as it authenticates with bearer tokens only.
+	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     "foyer_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		ContextKey:     csrfContextKey,
+		Skipper:        func(c echo.Context) bool { return isAPI(c) },
+	})
+	e.Use(csrf)
+
+	limit := s.rateLimit(5, 20) // per client: 5 a second, bursts of 20
+	loginLimit := s.rateLimit(0.5, 10)
+
+	e.GET("/healthz", s.health)
+	e.GET("/static/:hash/*", s.serveAsset)
+	e.GET("/", s.home)
+
+	// Public pages.
+	e.GET("/events/:slug", s.eventPage)
+	e.GET("/events/:slug/speakers", s.speakersPage)
+	e.GET("/events/:slug/schedule.json", s.scheduleJSON)
+	e.GET("/events/:slug/schedule.xml", s.scheduleXML)
+	e.GET("/events/:slug/schedule.ics", s.scheduleICS)
+	e.GET("/events/:slug/register", s.showRegister)
+	e.POST("/events/:slug/register", s.submitRegister, limit)
+	e.GET("/events/:slug/registered", s.showRegistered)
+
+	// The attendee's private manage link.
+	e.GET("/m/:token", s.showManage)
+	e.POST("/m/:token/sessions", s.manageSessions, limit)
+	e.POST("/m/:token/cancel", s.manageCancel, limit)
+	e.GET("/m/:token/ticket.png", s.manageQR)
+	e.GET("/m/:token/event.ics", s.manageICS)
+
+	// Accounts.
+	e.GET("/login", s.showLogin)
+	e.POST("/login", s.login, loginLimit)
+	e.POST("/logout", s.logout)
+
+	// The API.
+	api := e.Group("/api/v1")
+	organiser := requireRole(store.RoleOrganiser)
+	api.GET("/events", s.listEvents)
+	api.GET("/events/:slug", s.getEvent)
+	api.POST("/events", s.createEvent, organiser)
+	api.PUT("/events/:slug", s.updateEvent, organiser)
+	api.POST("/events/:slug/registrations", s.apiRegister, limit)
+	api.GET("/events/:slug/registrations", s.listRegistrations, organiser)
+	api.GET("/registrations/:id", s.getRegistration, organiser)
+	for _, action := range []string{"cancel", "approve", "reject", "resend"} {
+		api.POST("/registrations/:id/"+action, s.registrationAction(action), organiser)
+	}
+}
+
+// rateLimit limits requests per client address, unless FOYER_RATE_LIMIT=off.
+func (s *Server) rateLimit(perSecond float64, burst int) echo.MiddlewareFunc {
+	if !s.app.Config.RateLimit {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(perSecond), Burst: burst, ExpiresIn: 10 * time.Minute,
+		}),
+		ErrorHandler: func(c echo.Context, err error) error { return problem(c, http.StatusForbidden, "forbidden") },
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			return problem(c, http.StatusTooManyRequests, "rate_limited")
+		},
+	})
+}
+
+// securityHeaders are sent with every answer.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+func (s *Server) health(c echo.Context) error {
+	if err := s.app.Store.Ping(c.Request().Context()); err != nil {
+		s.app.Log.Error("health check failed", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/foyer-events/foyer/internal/programme"
+)
+
+// The schedule exports take the language from ?lang= or else the event's
+// default: schedule apps send no Accept-Language worth following.
+func scheduleLang(c echo.Context, e *programme.Event) string {
+	if l := c.QueryParam("lang"); programme.IsLanguage(l) {
+		return l
+	}
+	return e.DefaultLanguage
+}
+
+func (s *Server) scheduleJSON(c echo.Context) error {
+	ev, err := s.publishedEvent(c)
+	if err != nil {
+		return err
+	}
+	data, err := programme.ScheduleJSON(ev.Public(), scheduleLang(c, ev.Event), s.app.Config.BaseURL)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/json; charset=utf-8", data)
+}
+
+func (s *Server) scheduleXML(c echo.Context) error {
+	ev, err := s.publishedEvent(c)
+	if err != nil {
+		return err
+	}
+	data, err := programme.ScheduleXML(ev.Public(), scheduleLang(c, ev.Event), s.app.Config.BaseURL)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/xml; charset=utf-8", data)
+}
+
+func (s *Server) scheduleICS(c echo.Context) error {
+	ev, err := s.publishedEvent(c)
+	if err != nil {
+		return err
+	}
+	data := programme.ScheduleICS(ev.Public(), scheduleLang(c, ev.Event), s.app.Config.BaseURL)
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+ev.Slug+`.ics"`)
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", data)
+}
