@@ -78,7 +78,6 @@ func describeDecoding(data []byte, err error) *Error {
 	return &Error{Problems: []Problem{{Where: "file", Message: strings.TrimPrefix(msg, "json: ")}}}
 }
 
-
 func lineCol(data []byte, offset int64) string {
 	if offset > int64(len(data)) {
 		offset = int64(len(data))

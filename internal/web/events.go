@@ -182,4 +182,3 @@ func readBody(c echo.Context) ([]byte, error) {
 	}
 	return body, nil
 }
-
