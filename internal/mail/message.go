@@ -5,6 +5,7 @@ package mail
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	netmail "net/mail"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	gomail "github.com/go-mail/mail/v2"
 )
@@ -79,11 +81,11 @@ func build(m *Message) (*gomail.Message, string, error) {
 	}
 
 	g := gomail.NewMessage()
-	g.SetAddressHeader("From", from.Address, from.Name)
-	g.SetAddressHeader("To", to, m.ToName)
-	// SetHeader Q-encodes anything outside printable ASCII, CR and LF
-	// included, so a subject cannot smuggle in headers.
-	g.SetHeader("Subject", m.Subject)
+	g.SetHeader("From", formatAddress(from.Address, from.Name))
+	g.SetHeader("To", formatAddress(to, m.ToName))
+	// encodeWords leaves only printable ASCII, so CR and LF in a subject
+	// cannot start a header of their own.
+	g.SetHeader("Subject", encodeWords(m.Subject))
 	g.SetHeader("Message-ID", "<"+id+"@"+domain(from.Address)+">")
 	// Tells autoresponders not to answer (RFC 3834).
 	g.SetHeader("Auto-Submitted", "auto-generated")
@@ -159,6 +161,55 @@ func attach(g *gomail.Message, a Attachment) error {
 		g.Attach(name, settings...)
 	}
 	return nil
+}
+
+// formatAddress writes "Name <addr>" with the name quoted or, when it is not
+// plain ASCII, encoded.
+func formatAddress(addr, name string) string {
+	if name == "" {
+		return addr
+	}
+	if !needsEncoding(name) {
+		return (&netmail.Address{Name: name, Address: addr}).String()
+	}
+	return encodeWords(name) + " <" + addr + ">"
+}
+
+// maxWordBytes keeps each encoded word to 12+52 characters, so that even
+// "Subject: " and one word fit the 76 characters RFC 2047 allows a line.
+// Go's mime encoder makes words of up to 75, which go-mail cannot fold.
+const maxWordBytes = 39
+
+// encodeWords returns s unchanged if it is printable ASCII, otherwise as
+// base64 encoded words (RFC 2047) of at most maxWordBytes bytes each, split
+// between characters, separated by spaces that decoders drop.
+func encodeWords(s string) string {
+	if !needsEncoding(s) {
+		return s
+	}
+	var words []string
+	var chunk []byte
+	flush := func() {
+		words = append(words, "=?UTF-8?b?"+base64.StdEncoding.EncodeToString(chunk)+"?=")
+		chunk = chunk[:0]
+	}
+	for _, r := range s {
+		if len(chunk)+utf8.RuneLen(r) > maxWordBytes {
+			flush()
+		}
+		chunk = utf8.AppendRune(chunk, r)
+	}
+	flush()
+	return strings.Join(words, " ")
+}
+
+func needsEncoding(s string) bool {
+	for _, r := range s {
+		if (r < ' ' || r > '~') && r != '\t' {
+			return true
+		}
+	}
+	return false
 }
 
 // parseBareAddress accepts "someone@example.org" and nothing more: the

@@ -19,8 +19,8 @@ type Parsed struct {
 	Subject string      // decoded
 	From    *mail.Address
 	To      []*mail.Address
-	Text    string // the first text/plain part that is not an attachment, decoded
-	HTML    string // the first text/html part that is not an attachment, decoded
+	Text    string // the first text/plain part that is not an attachment, decoded, with LF line ends
+	HTML    string // the first text/html part that is not an attachment, decoded, with LF line ends
 	Parts   []Part // every other leaf part: inline images, attachments
 	// Structure is the MIME tree in one line, for example
 	// "multipart/mixed(multipart/related(multipart/alternative(text/plain text/html) image/png) text/calendar)".
@@ -167,14 +167,17 @@ func (p *Parsed) walk(h textproto.MIMEHeader, body io.Reader, within string) (st
 	}
 	switch {
 	case mediaType == "text/plain" && leaf.Disposition != "attachment" && p.Text == "":
-		p.Text = string(data)
+		p.Text = lf(data)
 	case mediaType == "text/html" && leaf.Disposition != "attachment" && p.HTML == "":
-		p.HTML = string(data)
+		p.HTML = lf(data)
 	default:
 		p.Parts = append(p.Parts, leaf)
 	}
 	return mediaType, nil
 }
+
+// lf undoes the CR LF line ends that MIME puts on the wire for text.
+func lf(b []byte) string { return strings.ReplaceAll(string(b), "\r\n", "\n") }
 
 func decoder(cte string, r io.Reader) io.Reader {
 	switch strings.ToLower(strings.TrimSpace(cte)) {

@@ -1,0 +1,289 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/store"
+)
+
+func person(n int, extra map[string]any) map[string]any {
+	p := map[string]any{
+		"first_name": "Guest", "last_name": fmt.Sprintf("Number %d", n), "email": fmt.Sprintf("guest%d@example.org", n),
+		"organisation": "Example GmbH", "country": "DE", "language": "en", "consent": true,
+		"answers": map[string]any{"industry": "research"},
+	}
+	for k, v := range extra {
+		p[k] = v
+	}
+	return p
+}
+
+func TestRegistrationAPI(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", nil, intp(40), true))
+	const path = "/api/v1/events/forum/registrations"
+
+	var first apiRegistration
+	if code := ta.call(t, "POST", path, "", person(1, map[string]any{"email": "Zhang.Wei@Example.CN", "sessions": []string{"ws-maintenance"}}), &first); code != http.StatusCreated {
+		t.Fatalf("register: %d", code)
+	}
+	if first.Status != "confirmed" || first.ID == 0 || first.Event != "forum" || first.CheckedInAt != nil {
+		t.Errorf("registration = %+v", first)
+	}
+	if first.TicketCode != nil || first.ManageToken != nil {
+		t.Errorf("public answer carries a ticket code or manage token: %+v", first)
+	}
+	if len(first.Sessions) != 1 || first.Sessions[0]["id"] != "ws-maintenance" || first.Sessions[0]["status"] != "confirmed" {
+		t.Errorf("sessions = %v", first.Sessions)
+	}
+
+	var again apiRegistration
+	if code := ta.call(t, "POST", path, "", person(2, map[string]any{"email": "zhang.wei@example.cn"}), &again); code != http.StatusOK {
+		t.Fatalf("repeat: %d, want 200", code)
+	}
+	if again.ID != first.ID {
+		t.Errorf("repeat gave registration %d, want the first one %d", again.ID, first.ID)
+	}
+
+	big := `{"first_name":"` + strings.Repeat("x", 3<<20) + `"}`
+	cases := []struct {
+		name      string
+		body      any
+		status    int
+		code      string
+		wantField string
+	}{
+		{"broken JSON", `{"first_name": "Anna",`, 400, "bad_json", ""},
+		{"not UTF-8", []byte("{\"first_name\": \"\xff\xfe\"}"), 400, "bad_utf8", ""},
+		{"unknown field", `{"first_name": "Anna", "is_admin": true}`, 400, "bad_json", ""},
+		{"oversized", big, 413, "too_large", ""},
+		{"unknown session", person(3, map[string]any{"sessions": []string{"no-such-session"}}), 422, "invalid", "sessions"},
+		{"session without sign-up", person(3, map[string]any{"sessions": []string{"opening"}}), 422, "invalid", "sessions"},
+		{"no consent", person(3, map[string]any{"consent": false}), 422, "invalid", "consent"},
+		{"bad email", person(3, map[string]any{"email": "not-an-email"}), 422, "invalid", "email"},
+		{"script in name", person(3, map[string]any{"first_name": "<script>alert(1)</script>"}), 422, "invalid", "first_name"},
+		{"newline in organisation", person(3, map[string]any{"organisation": "Line one\nLine two"}), 422, "invalid", "organisation"},
+		{"required answer missing", person(3, map[string]any{"answers": map[string]any{}}), 422, "invalid", "answers.industry"},
+		{"answer not an option", person(3, map[string]any{"answers": map[string]any{"industry": "mining"}}), 422, "invalid", "answers.industry"},
+		{"unknown country", person(3, map[string]any{"country": "XX"}), 422, "invalid", "country"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var e apiError
+			if code := ta.call(t, "POST", path, "", tc.body, &e); code != tc.status {
+				t.Fatalf("status %d, want %d (%+v)", code, tc.status, e)
+			}
+			if e.Error.Code != tc.code || e.Error.Message == "" {
+				t.Errorf("error = %+v, want code %s", e.Error, tc.code)
+			}
+			if tc.wantField != "" && e.Error.Fields[tc.wantField] == "" {
+				t.Errorf("no message for field %s: %v", tc.wantField, e.Error.Fields)
+			}
+		})
+	}
+
+	// The field messages speak the attendee's language.
+	var de apiError
+	ta.call(t, "POST", path, "", person(4, map[string]any{"language": "de", "consent": false}), &de)
+	if !strings.Contains(de.Error.Fields["consent"], "Datenschutz") {
+		t.Errorf("German consent message = %q", de.Error.Fields["consent"])
+	}
+
+	// Nothing but the first registration was written.
+	org := ta.token(t, store.RoleOrganiser)
+	if regs := ta.registrations(t, "forum", org, ""); len(regs) != 1 {
+		t.Errorf("%d registrations stored, want 1", len(regs))
+	}
+}
+
+func TestOrganiserAPIAuth(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", nil, nil, true))
+	staff := ta.token(t, store.RoleStaff)
+	for _, path := range []string{"/api/v1/events/forum/registrations", "/api/v1/registrations/1"} {
+		var e apiError
+		if code := ta.call(t, "GET", path, "", nil, &e); code != 401 || e.Error.Code != "unauthorized" {
+			t.Errorf("%s without token: %d %+v", path, code, e)
+		}
+		if code := ta.call(t, "GET", path, staff, nil, &e); code != 403 || e.Error.Code != "forbidden" {
+			t.Errorf("%s as staff: %d %+v", path, code, e)
+		}
+	}
+}
+
+// TestCapacityUnderConcurrency sends 300 registrations at once for 30 places:
+// exactly 30 are confirmed, 270 waitlisted, none fails.
+func TestCapacityUnderConcurrency(t *testing.T) {
+	ta := startApp(t, false,
+		smallForum("event-cap", intp(30), nil, true),
+		smallForum("session-cap", nil, intp(30), true))
+	org := ta.token(t, store.RoleOrganiser)
+
+	register := func(slug string, extra map[string]any) {
+		var wg sync.WaitGroup
+		errs := make(chan string, 300)
+		for i := range 300 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var r apiRegistration
+				if code := ta.call(t, "POST", "/api/v1/events/"+slug+"/registrations", "", person(i, extra), &r); code != http.StatusCreated {
+					errs <- fmt.Sprintf("registration %d: status %d", i, code)
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+	}
+
+	register("event-cap", nil)
+	regs := ta.registrations(t, "event-cap", org, "")
+	if got := countStatus(regs, "confirmed"); got != 30 {
+		t.Errorf("event: %d confirmed, want 30", got)
+	}
+	if got := countStatus(regs, "waitlisted"); got != 270 {
+		t.Errorf("event: %d waitlisted, want 270", got)
+	}
+
+	register("session-cap", map[string]any{"sessions": []string{"ws-maintenance"}})
+	regs = ta.registrations(t, "session-cap", org, "")
+	seats := map[string]int{}
+	for _, r := range regs {
+		if r.Status != "confirmed" {
+			t.Errorf("registration %d is %s; only the session is limited", r.ID, r.Status)
+		}
+		for _, s := range r.Sessions {
+			seats[s["status"].(string)]++
+		}
+	}
+	if seats["confirmed"] != 30 || seats["waitlisted"] != 270 {
+		t.Errorf("session seats = %v, want 30 confirmed and 270 waitlisted", seats)
+	}
+
+	// Cancellations promote the oldest waiting registrations, in order.
+	waiting := ta.registrations(t, "event-cap", org, "status=waitlisted")
+	confirmed := ta.registrations(t, "event-cap", org, "status=confirmed")
+	for _, r := range confirmed[:3] {
+		if code := ta.call(t, "POST", fmt.Sprintf("/api/v1/registrations/%d/cancel", r.ID), org, nil, nil); code != 200 {
+			t.Fatalf("cancel %d: %d", r.ID, code)
+		}
+	}
+	for i, r := range waiting[:4] {
+		var now apiRegistration
+		ta.call(t, "GET", fmt.Sprintf("/api/v1/registrations/%d", r.ID), org, nil, &now)
+		want := "confirmed"
+		if i == 3 {
+			want = "waitlisted"
+		}
+		if now.Status != want {
+			t.Errorf("waiting #%d (id %d) is %s after 3 cancellations, want %s", i+1, r.ID, now.Status, want)
+		}
+	}
+	if got := countStatus(ta.registrations(t, "event-cap", org, ""), "confirmed"); got != 30 {
+		t.Errorf("%d confirmed after cancellations, want 30", got)
+	}
+
+	// The same for a session seat: cancelling a seat holder seats the
+	// oldest waiting one.
+	var holder, next apiRegistration
+	for _, r := range regs {
+		if r.Sessions[0]["status"] == "confirmed" && holder.ID == 0 {
+			holder = r
+		}
+		if r.Sessions[0]["status"] == "waitlisted" && (next.ID == 0 || r.CreatedAt < next.CreatedAt) {
+			next = r
+		}
+	}
+	ta.call(t, "POST", fmt.Sprintf("/api/v1/registrations/%d/cancel", holder.ID), org, nil, nil)
+	var after apiRegistration
+	ta.call(t, "GET", fmt.Sprintf("/api/v1/registrations/%d", next.ID), org, nil, &after)
+	if after.Sessions[0]["status"] != "confirmed" {
+		t.Errorf("oldest waiting seat %d not promoted: %v", next.ID, after.Sessions)
+	}
+}
+
+func countStatus(regs []apiRegistration, status string) int {
+	n := 0
+	for _, r := range regs {
+		if r.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+func TestFullEventWithoutWaitlist(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", intp(1), nil, false))
+	if code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(1, nil), nil); code != 201 {
+		t.Fatalf("first: %d", code)
+	}
+	var e apiError
+	if code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(2, nil), &e); code != http.StatusConflict || e.Error.Code != "event_full" {
+		t.Errorf("second: %d %+v, want 409 event_full", code, e)
+	}
+}
+
+func TestApprovalMode(t *testing.T) {
+	e := smallForum("forum", intp(1), nil, true)
+	e.Registration.Mode = "approval"
+	ta := startApp(t, false, e)
+	org := ta.token(t, store.RoleOrganiser)
+	var a, b apiRegistration
+	ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(1, nil), &a)
+	ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(2, nil), &b)
+	if a.Status != "pending" || b.Status != "pending" {
+		t.Fatalf("statuses %s, %s; want pending", a.Status, b.Status)
+	}
+	steps := []struct {
+		action string
+		id     int64
+		status int
+		want   string
+	}{
+		{"approve", a.ID, 200, "confirmed"},
+		{"approve", b.ID, 200, "waitlisted"}, // the one place is taken
+		{"approve", a.ID, 409, "confirmed"},  // not pending any more
+		{"reject", b.ID, 409, "waitlisted"},
+		{"cancel", a.ID, 200, "cancelled"},
+		{"cancel", a.ID, 409, "cancelled"},
+		{"resend", a.ID, 200, "cancelled"},
+	}
+	for _, s := range steps {
+		var r apiRegistration
+		code := ta.call(t, "POST", fmt.Sprintf("/api/v1/registrations/%d/%s", s.id, s.action), org, nil, &r)
+		if code != s.status {
+			t.Errorf("%s %d: status %d, want %d", s.action, s.id, code, s.status)
+		}
+		ta.call(t, "GET", fmt.Sprintf("/api/v1/registrations/%d", s.id), org, nil, &r)
+		if r.Status != s.want {
+			t.Errorf("after %s %d: %s, want %s", s.action, s.id, r.Status, s.want)
+		}
+	}
+	// Cancelling a's place promoted b.
+	var r apiRegistration
+	ta.call(t, "GET", fmt.Sprintf("/api/v1/registrations/%d", b.ID), org, nil, &r)
+	if r.Status != "confirmed" {
+		t.Errorf("b is %s after a cancelled, want confirmed", r.Status)
+	}
+	if r.TicketCode == nil || *r.TicketCode == "" {
+		t.Error("organiser view has no ticket code")
+	}
+}
+
+func TestRegistrationWindow(t *testing.T) {
+	e := smallForum("forum", nil, nil, true)
+	e.Registration.ClosesAt = programme.At(time.Now().Add(-time.Hour))
+	e.Registration.OpensAt = programme.At(time.Now().Add(-48 * time.Hour))
+	ta := startApp(t, false, e)
+	var er apiError
+	if code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(1, nil), &er); code != 409 || er.Error.Code != "registration_closed" {
+		t.Errorf("closed registration: %d %+v", code, er)
+	}
+}

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/foyer-events/foyer/internal/app"
+	"github.com/foyer-events/foyer/internal/config"
+	"github.com/foyer-events/foyer/internal/mailtest"
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/store"
+)
+
+// testApp is the real foyer on a fresh SQLite file: server, mail worker and,
+// when asked, a real SMTP server on loopback.
+type testApp struct {
+	app  *app.App
+	srv  *httptest.Server
+	smtp *mailtest.Server
+	dir  string
+	stop func()
+}
+
+// startApp runs foyer with the given events. With smtp set, emails go to a
+// loopback SMTP server; otherwise they are written as .eml files.
+func startApp(t *testing.T, smtp bool, events ...*programme.Event) *testApp {
+	t.Helper()
+	ta := &testApp{dir: t.TempDir()}
+	if smtp {
+		ta.smtp = mailtest.Start(t)
+	}
+	ta.open(t)
+	ctx := context.Background()
+	for _, e := range events {
+		if err := e.Validate(); err != nil {
+			t.Fatalf("%s: %v", e.Slug, err)
+		}
+		if _, err := ta.app.Store.SaveEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ta
+}
+
+// open starts the app on ta.dir; closing and opening again is a restart.
+func (ta *testApp) open(t *testing.T) {
+	t.Helper()
+	env := map[string]string{"FOYER_DATA": ta.dir, "FOYER_RATE_LIMIT": "off", "FOYER_BASE_URL": "http://foyer.test"}
+	if ta.smtp != nil {
+		env["FOYER_SMTP_URL"] = ta.smtp.URL()
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Start(ctx)
+	ta.app, ta.srv = a, httptest.NewServer(s.Handler())
+	stopped := false
+	ta.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		ta.srv.Close()
+		cancel()
+		a.Wait()
+		a.Close()
+	}
+	t.Cleanup(ta.stop)
+}
+
+// restart stops foyer and starts it again on the same database.
+func (ta *testApp) restart(t *testing.T) {
+	ta.stop()
+	ta.open(t)
+}
+
+// token returns an API token for a new user with that role.
+func (ta *testApp) token(t *testing.T, role string) string {
+	t.Helper()
+	ctx := context.Background()
+	u, err := ta.app.Store.CreateUser(ctx, role+time.Now().Format("150405.000000")+"@example.org", role, role, "a long password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := ta.app.Store.CreateToken(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// call sends a request and decodes a JSON answer into out (if not nil).
+func (ta *testApp) call(t *testing.T, method, path, token string, body any, out any) int {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	case string:
+		r = bytes.NewReader([]byte(b))
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, ta.srv.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: %d %q: %v", method, path, res.StatusCode, data, err)
+		}
+	}
+	return res.StatusCode
+}
+
+// registrationsBy returns every registration of an event, as organisers see them.
+func (ta *testApp) registrations(t *testing.T, slug, token, query string) []apiRegistration {
+	t.Helper()
+	var page struct {
+		Registrations []apiRegistration `json:"registrations"`
+		Total         int               `json:"total"`
+	}
+	if code := ta.call(t, "GET", "/api/v1/events/"+slug+"/registrations?limit=1000&"+query, token, nil, &page); code != 200 {
+		t.Fatalf("list registrations: %d", code)
+	}
+	if page.Total != len(page.Registrations) {
+		t.Fatalf("total %d but %d listed", page.Total, len(page.Registrations))
+	}
+	return page.Registrations
+}
+
+// apiRegistration is the registration JSON of the contract.
+type apiRegistration struct {
+	ID           int64            `json:"id"`
+	Event        string           `json:"event"`
+	Status       string           `json:"status"`
+	FirstName    string           `json:"first_name"`
+	LastName     string           `json:"last_name"`
+	Email        string           `json:"email"`
+	Organisation string           `json:"organisation"`
+	JobTitle     string           `json:"job_title"`
+	Country      string           `json:"country"`
+	Language     string           `json:"language"`
+	Sessions     []map[string]any `json:"sessions"`
+	Answers      map[string]any   `json:"answers"`
+	CreatedAt    string           `json:"created_at"`
+	CheckedInAt  *string          `json:"checked_in_at"`
+	TicketCode   *string          `json:"ticket_code"`
+	ManageToken  *string          `json:"manage_token"`
+}
+
+// apiError is the JSON error shape.
+type apiError struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields"`
+	} `json:"error"`
+}
+
+// smallForum is a one-session event with the capacities a test needs.
+func smallForum(slug string, capacity, sessionCapacity *int, waitlist bool) *programme.Event {
+	e := programme.Demo(time.Now())
+	e.Slug = slug
+	e.Capacity = capacity
+	e.Registration.Waitlist = waitlist
+	for i := range e.Sessions {
+		if e.Sessions[i].ID == "ws-maintenance" {
+			e.Sessions[i].Capacity = sessionCapacity
+		}
+	}
+	return e
+}
+
+func intp(n int) *int { return &n }
+
+var _ = store.RoleAdmin
