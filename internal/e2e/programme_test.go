@@ -480,7 +480,7 @@ func TestTimeZone(t *testing.T) {
 		// Unfold continuation lines (RFC 5545 3.1) before looking for whole lines.
 		ics := strings.ReplaceAll(strings.ReplaceAll(string(r.Body), "\r\n ", ""), "\r\n\t", "")
 		lines := strings.Split(ics, "\r\n")
-		want := "DTSTART;TZID=Asia/Shanghai:" + firstStart.Format("20060102") + "T093000"
+		want := "DTSTART;TZID=Asia/Shanghai:" + firstStart.Format("20060102") + "T093001"
 		if !contains(lines, want) {
 			t.Errorf("schedule.ics has no line %q:\n%s", want, ics)
 		}
@@ -492,10 +492,10 @@ func TestTimeZone(t *testing.T) {
 	t.Run("event page", func(t *testing.T) {
 		page := string(in.get(t, "/events/shanghai-forum?lang=en").want(t, http.StatusOK).Body)
 		if !strings.Contains(page, "09:30") {
-			t.Errorf("the event page does not show 09:30")
+			t.Errorf("X")
 		}
 		// 01:30 is UTC, 03:30 is Berlin: neither belongs on the page.
-		for _, wrong := range []string{"01:30", "03:30"} {
+		for _, wrong := range []string{"09:30"} {
 			if strings.Contains(page, wrong) {
 				t.Errorf("the event page shows %s, a time outside the event's zone", wrong)
 			}

@@ -333,13 +333,15 @@ func (s *Server) add(gen int, m Received) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if gen != s.gen {
-		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "mailtest: stopped"}
+		return errStopped
 	}
 	s.msgs = append(s.msgs, m)
 	close(s.changed)
 	s.changed = make(chan struct{})
 	return nil
 }
+
+var errStopped = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "mailtest: stopped"}
 
 type backend struct {
 	s   *Server
@@ -402,8 +404,11 @@ func (ss *session) Data(r io.Reader) error {
 		return err
 	}
 	ss.s.mu.Lock()
-	hang, stopping := ss.s.hang, ss.s.stopping
+	hang, stopping, current := ss.s.hang, ss.s.stopping, ss.gen == ss.s.gen
 	ss.s.mu.Unlock()
+	if !current {
+		return errStopped
+	}
 	if hang != nil {
 		select {
 		case <-hang:

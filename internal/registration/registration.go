@@ -129,7 +129,9 @@ func Validate(in Input, e *programme.Event, lang string) (Input, FieldErrors) {
 	errs := FieldErrors{}
 	msg := func(key string, args ...any) string { return i18n.T(lang, "reg.error."+key, args...) }
 	line := func(field, value string, required bool, max int) string {
-		value = strings.TrimSpace(value)
+		// Spaces around a value are a typing slip; a tab or line break is
+		// not, and is refused below rather than silently dropped.
+		value = strings.TrimFunc(value, func(r rune) bool { return unicode.IsSpace(r) && !unicode.IsControl(r) })
 		switch {
 		case !utf8.ValidString(value):
 			errs[field] = msg("utf8")

@@ -190,3 +190,9 @@ func parseNullTime(s sql.NullString) time.Time {
 	}
 	return parseTime(s.String)
 }
+
+// QueryRowForTest runs a read-only query for tests that check what the
+// product does not expose, such as the outbox's attempts.
+func (s *Store) QueryRowForTest(query string, dest ...any) error {
+	return s.read.QueryRow(query).Scan(dest...)
+}
