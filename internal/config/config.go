@@ -73,12 +73,12 @@ type SMTP struct {
 	Port     int
 	User     string
 	Password string
-	TLS      string // none, starttls or tls
+	TLS      string // none, starttls or tls; "" uses STARTTLS when the server offers it
 }
 
 // ParseSMTPURL reads smtp://user:pass@host:port?tls=none|starttls|tls.
-// Without tls= the port decides: 465 is implicit TLS, others STARTTLS when
-// offered (go-mail's opportunistic default) – spelled out as "starttls".
+// Without tls= the port decides: 465 (or smtps://) is implicit TLS, others
+// use STARTTLS when the server offers it, and plain SMTP when it does not.
 func ParseSMTPURL(raw string) (SMTP, error) {
 	var s SMTP
 	u, err := url.Parse(raw)
@@ -109,7 +109,6 @@ func ParseSMTPURL(raw string) (SMTP, error) {
 	case s.TLS == "" && (u.Scheme == "smtps" || port == 465):
 		s.TLS = "tls"
 	case s.TLS == "":
-		s.TLS = "starttls"
 	case s.TLS != "none" && s.TLS != "starttls" && s.TLS != "tls":
 		return s, fmt.Errorf("tls=%q must be none, starttls or tls", s.TLS)
 	}

@@ -276,7 +276,7 @@ func TestEventPageInBrowser(t *testing.T) {
 
 	var titles []string
 	for _, s := range node(t, demo, "sessions").([]any) {
-		titles = append(titles, object(t, s, "title")["en"].(string))
+		titles = append(titles, object(t, s, "title")["de"].(string))
 	}
 	title := object(t, demo, "title")["de"].(string)
 	url := in.URL + "/events/" + demoSlug + "?lang=de"
@@ -321,6 +321,6 @@ func TestEventPageInBrowser(t *testing.T) {
 	})
 	t.Run("phone", func(t *testing.T) {
 		browse(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
-		check(t, "event-de-phone", 400)
+		check(t, "event-de-phone", 390)
 	})
 }

@@ -371,11 +371,15 @@ type Response struct {
 }
 
 func (r *Response) String() string {
-	body := string(r.Body)
-	if len(body) > 2000 {
-		body = body[:2000] + "…"
+	return fmt.Sprintf("%s %s: %d\n%s", r.Method, r.Path, r.Status, clip(string(r.Body), 2000))
+}
+
+// clip shortens s to about n bytes for a failure message.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return fmt.Sprintf("%s %s: %d\n%s", r.Method, r.Path, r.Status, body)
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
 // do sends a request to the instance; path starts with "/". Header holds

@@ -316,6 +316,48 @@ func TestSendTimeout(t *testing.T) {
 	}
 }
 
+// A server that accepts the connection and never greets: an overloaded MTA,
+// or a port that speaks implicit TLS while FOYER_SMTP_URL says tls=none.
+func TestSendSilentServer(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		var conns []net.Conn
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				for _, c := range conns {
+					c.Close()
+				}
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	tlsSrv := mailtest.Start(t, mailtest.WithImplicitTLS())
+	for _, addr := range []*net.TCPAddr{l.Addr().(*net.TCPAddr), {IP: net.IPv4(127, 0, 0, 1), Port: tlsSrv.Port()}} {
+		s := &mail.SMTPSender{
+			SMTP:    config.SMTP{Host: "127.0.0.1", Port: addr.Port, TLS: "none"},
+			Timeout: 300 * time.Millisecond,
+		}
+		m, _ := confirmation(t)
+		done := make(chan error, 1)
+		go func() { done <- s.Send(context.Background(), m) }()
+		select {
+		case err := <-done:
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() || mail.Permanent(err) {
+				t.Errorf("%v: err %v, want a temporary timeout", addr, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%v: send still waiting for the greeting", addr)
+		}
+	}
+}
+
 func TestSendConcurrent(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.WithAuth("foyer", "s3cret"))
 	s := plainSender(srv)

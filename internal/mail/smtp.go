@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/textproto"
 	"time"
 
@@ -12,6 +13,20 @@ import (
 
 	"github.com/foyer-events/foyer/internal/config"
 )
+
+// go-mail sets its read deadline only after the server's greeting, so a
+// server that accepts and then says nothing (or waits for a TLS handshake
+// that tls=none never starts) would hold a send forever. NetDialTimeout is
+// go-mail's hook for dialling; this one sets the deadline at once.
+func init() {
+	gomail.NetDialTimeout = func(network, addr string, timeout time.Duration) (net.Conn, error) {
+		conn, err := net.DialTimeout(network, addr, timeout)
+		if err == nil && timeout > 0 {
+			conn.SetDeadline(time.Now().Add(timeout))
+		}
+		return conn, err
+	}
+}
 
 // DefaultTimeout bounds connecting and, separately, each message's whole
 // exchange with the server when SMTPSender.Timeout is zero.
@@ -91,8 +106,10 @@ func (s *SMTPSender) dialer(ctx context.Context) *gomail.Dialer {
 		d.StartTLSPolicy = gomail.NoStartTLS
 	case "tls":
 		d.SSL = true
-	default:
+	case "starttls":
 		d.StartTLSPolicy = gomail.MandatoryStartTLS
+	default:
+		d.StartTLSPolicy = gomail.OpportunisticStartTLS
 	}
 	return d
 }

@@ -163,8 +163,7 @@ func (s *Server) WaitFor(t testing.TB, n int, timeout time.Duration) []Received 
 }
 
 // WaitUntil waits until cond holds for the messages received so far and
-// returns them. It fails the test if that takes longer than timeout. cond is
-// called with the server's lock held and must not call the server.
+// returns them. It fails the test if that takes longer than timeout.
 func (s *Server) WaitUntil(t testing.TB, timeout time.Duration, cond func([]Received) bool) []Received {
 	t.Helper()
 	msgs, ok := s.wait(timeout, cond)
@@ -179,10 +178,9 @@ func (s *Server) wait(timeout time.Duration, cond func([]Received) bool) ([]Rece
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
-		msgs := append([]Received(nil), s.msgs...)
-		ok, changed := cond(msgs), s.changed
+		msgs, changed := append([]Received(nil), s.msgs...), s.changed
 		s.mu.Unlock()
-		if ok {
+		if cond(msgs) {
 			return msgs, true
 		}
 		select {

@@ -167,7 +167,7 @@ func buildSchedule(e *Event, lang, baseURL string) *schedule {
 			end:      ses.EndsAt.In(s.loc),
 			title:    ses.Title.In(lang, def),
 			abstract: ses.Abstract.In(lang, def),
-			url:      s.eventURL + "#" + url.PathEscape(ses.ID),
+			url:      s.eventURL + "#session-" + url.PathEscape(ses.ID),
 		}
 		if ses.EndsAt.IsZero() || it.end.Before(it.start) {
 			it.end = it.start

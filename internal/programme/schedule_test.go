@@ -145,7 +145,7 @@ func eventsBySession(t *testing.T, data []byte) (testSchedule, map[string]testEv
 				if ev.Room != room {
 					t.Errorf("event %q names room %q but is listed under %q", ev.Title, ev.Room, room)
 				}
-				_, id, _ := strings.Cut(ev.URL, "#")
+				_, id, _ := strings.Cut(ev.URL, "#session-")
 				if _, dup := events[id]; dup {
 					t.Errorf("session %q appears twice", id)
 				}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ const (
 // startPages runs the real app on a fresh SQLite file with the demo forum
 // and a copy of it held in Shanghai (two events, so / lists them instead of
 // redirecting).
-func startPages(t *testing.T) *httptest.Server {
+func startPages(t *testing.T) (*httptest.Server, *app.App) {
 	t.Helper()
 	dir := t.TempDir()
 	cfg, err := config.Load(func(k string) string {
@@ -70,7 +71,7 @@ func startPages(t *testing.T) *httptest.Server {
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, a
 }
 
 // shanghaiForum is the demo moved to Asia/Shanghai: every session starts at
@@ -126,7 +127,7 @@ func fetchPage(t *testing.T, client *http.Client, url string, header map[string]
 var rawKey = regexp.MustCompile(`\b(?:nav|page|agenda|speakers|login|kind|role|footer|error)\.[a-z_]+\b`)
 
 func TestPublicPages(t *testing.T) {
-	srv := startPages(t)
+	srv, _ := startPages(t)
 	event := "/events/" + pagesDemoSlug
 
 	type scenario struct {
@@ -248,7 +249,7 @@ func TestPublicPages(t *testing.T) {
 }
 
 func TestLanguageNegotiation(t *testing.T) {
-	srv := startPages(t)
+	srv, _ := startPages(t)
 	event := srv.URL + "/events/" + pagesDemoSlug
 
 	t.Run("Accept-Language zh-CN picks Chinese", func(t *testing.T) {
@@ -312,7 +313,7 @@ func TestLanguageNegotiation(t *testing.T) {
 // TestEventTimeZone: times show in the event's own zone, not the server's and
 // not Berlin's.
 func TestEventTimeZone(t *testing.T) {
-	srv := startPages(t)
+	srv, _ := startPages(t)
 	for _, path := range []string{"", "/speakers"} {
 		res, body := fetchPage(t, srv.Client(), srv.URL+"/events/"+pagesShanghaiSlug+path+"?lang=en", nil)
 		if res.StatusCode != 200 {
@@ -393,5 +394,47 @@ func TestViewKeysExist(t *testing.T) {
 	}
 	if found < 20 {
 		t.Fatalf("found only %d keys in views/: is the pattern still right?", found)
+	}
+}
+
+// TestSignedInLayout: a signed-in user sees who they are, a logout form that
+// carries the CSRF token, and only the links their role allows.
+func TestSignedInLayout(t *testing.T) {
+	srv, a := startPages(t)
+	if _, err := a.Store.CreateUser(context.Background(), "door@example.org", "Lena Tür", "staff", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar}
+	_, body := fetchPage(t, client, srv.URL+"/login?lang=de", nil)
+	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(body)
+	if token == nil {
+		t.Fatal("login form has no CSRF token")
+	}
+	res, err := client.PostForm(srv.URL+"/login", url.Values{
+		"_csrf": {token[1]}, "email": {"door@example.org"}, "password": {"correct horse battery"},
+		"next": {"/events/" + pagesDemoSlug},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+
+	_, body = fetchPage(t, client, srv.URL+"/events/"+pagesDemoSlug, nil)
+	for _, w := range []string{"Angemeldet als Lena Tür", `action="/logout"`, "Abmelden", `href="/checkin"`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	if !regexp.MustCompile(`<form method="post" action="/logout">\s*<input type="hidden" name="_csrf" value="[^"]+">`).MatchString(body) {
+		t.Error("logout form lacks its CSRF token")
+	}
+	for _, nw := range []string{`href="/admin"`, "Anmeldung für das Team"} {
+		if strings.Contains(body, nw) {
+			t.Errorf("staff page shows %q", nw)
+		}
 	}
 }
