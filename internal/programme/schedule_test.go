@@ -379,7 +379,7 @@ func TestScheduleXMLValidates(t *testing.T) {
 						if ev.Room != r.Name {
 							t.Errorf("event %q names room %q inside room %q", ev.Title, ev.Room, r.Name)
 						}
-						_, id, _ := strings.Cut(ev.URL, "#")
+						_, id, _ := strings.Cut(ev.URL, "#session-")
 						titles[id] = ev.Title
 					}
 				}
