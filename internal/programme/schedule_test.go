@@ -477,7 +477,7 @@ func TestScheduleICS(t *testing.T) {
 				"DTSTART;TZID=Europe/Berlin": "20270413T110000",
 				"DTEND;TZID=Europe/Berlin":   "20270413T121500",
 				"LOCATION":                   `Hall 1\, Convention Center\, Hannover Exhibition Grounds\, Messegelände\, 30521 Hannover\, Germany`,
-				"URL":                        testBaseURL + "/events/dcip-forum-2027#panel-sme",
+				"URL":                        testBaseURL + "/events/dcip-forum-2027#session-panel-sme",
 			},
 		},
 		{
