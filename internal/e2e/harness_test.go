@@ -238,6 +238,7 @@ func (in *Instance) stop(t testing.TB, opts Options) {
 		return
 	default:
 	}
+	in.client.CloseIdleConnections()
 	started := time.Now()
 	if err := in.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Errorf("SIGTERM: %v", err)

@@ -107,11 +107,8 @@ func (s *Server) login(c echo.Context) error {
 		Secure: isTLS(c), Expires: time.Now().Add(store.SessionLifetime),
 	})
 	s.app.Log.Info("signed in", "user", u.ID)
-	if next == "/" {
+	if next == "/" && u.Can(store.RoleOrganiser) {
 		next = "/admin"
-		if !u.Can(store.RoleOrganiser) {
-			next = "/checkin"
-		}
 	}
 	return c.Redirect(http.StatusSeeOther, next)
 }

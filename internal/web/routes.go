@@ -67,6 +67,9 @@ func (s *Server) routes() {
 	e.POST("/login", s.login, loginLimit)
 	e.POST("/logout", s.logout)
 
+	// The organiser interface.
+	e.GET("/admin", s.adminHome, requireRole(store.RoleOrganiser))
+
 	// The API.
 	api := e.Group("/api/v1")
 	organiser := requireRole(store.RoleOrganiser)
