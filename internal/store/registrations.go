@@ -568,7 +568,6 @@ func (s *Store) SeatCounts(ctx context.Context, ev *Event) (event int, sessions 
 	return event, sessions, rows.Err()
 }
 
-
 // Figures are an event's live numbers for the organiser's overview.
 type Figures struct {
 	Slug       string
