@@ -238,14 +238,20 @@ func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
 // waiting lists and queues the emails.
 func (s *Store) Cancel(ctx context.Context, ev *Event, id int64) error {
 	return s.change(ctx, ev, id, func(tx *sql.Tx, status string) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET status = 'cancelled', updated_at = ? WHERE id = ?", now(), id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM registration_sessions WHERE registration_id = ?", id); err != nil {
-			return err
-		}
-		return enqueueMail(ctx, tx, id, MailCancelled)
+		return end(ctx, tx, id, registration.Cancelled)
 	})
+}
+
+// end closes a registration for good: its seats are freed and the attendee
+// is told.
+func end(ctx context.Context, tx *sql.Tx, id int64, status string) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?", status, now(), id); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM registration_sessions WHERE registration_id = ?", id); err != nil {
+		return err
+	}
+	return enqueueMail(ctx, tx, id, mailFor[status])
 }
 
 // Approve confirms a pending registration, or waitlists it when the event
@@ -283,13 +289,7 @@ func (s *Store) Reject(ctx context.Context, ev *Event, id int64) error {
 		if status != registration.Pending {
 			return fmt.Errorf("%w: it is %s, not pending", ErrConflict, status)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET status = 'rejected', updated_at = ? WHERE id = ?", now(), id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM registration_sessions WHERE registration_id = ?", id); err != nil {
-			return err
-		}
-		return enqueueMail(ctx, tx, id, MailRejected)
+		return end(ctx, tx, id, registration.Rejected)
 	})
 }
 
