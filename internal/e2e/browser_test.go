@@ -270,9 +270,9 @@ func waitForText(t testing.TB, ctx context.Context, text string) {
 // and on a phone and expects the whole agenda to be shown.
 func TestEventPageInBrowser(t *testing.T) {
 	t.Parallel()
+	ctx := newBrowser(t) // first: skips at once without a browser
 	in := startFoyer(t, Options{Demo: true})
 	_, demo := demoProgramme(t, in)
-	ctx := newBrowser(t)
 
 	var titles []string
 	for _, s := range node(t, demo, "sessions").([]any) {

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -241,7 +243,7 @@ func TestImportRejectsBadProgrammes(t *testing.T) {
 					status = http.StatusBadRequest
 				}
 				e := r.apiError(t, status)
-				fields := strings.Join(mapKeys(e.Fields), "\n") + "\n" + strings.Join(mapValues(e.Fields), "\n")
+				fields := strings.Join(slices.Collect(maps.Keys(e.Fields)), "\n") + "\n" + strings.Join(slices.Collect(maps.Values(e.Fields)), "\n")
 				for i, w := range bad.where {
 					// The first place is a key of fields; the others may sit in
 					// a key or a message.
@@ -262,22 +264,6 @@ func TestImportRejectsBadProgrammes(t *testing.T) {
 		}
 	}
 	in.api(t, "GET", "/api/v1/events/bad-import", organiser, nil).apiError(t, http.StatusNotFound)
-}
-
-func mapKeys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-func mapValues(m map[string]string) []string {
-	var out []string
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }
 
 // TestAPIEventAuth checks who may create and change events through the API,
@@ -481,11 +467,11 @@ func TestTimeZone(t *testing.T) {
 		ics := strings.ReplaceAll(strings.ReplaceAll(string(r.Body), "\r\n ", ""), "\r\n\t", "")
 		lines := strings.Split(ics, "\r\n")
 		want := "DTSTART;TZID=Asia/Shanghai:" + firstStart.Format("20060102") + "T093000"
-		if !contains(lines, want) {
+		if !slices.Contains(lines, want) {
 			t.Errorf("schedule.ics has no line %q:\n%s", want, clip(ics, 1500))
 		}
 		// Every TZID used needs its VTIMEZONE (RFC 5545 3.6.5).
-		if !contains(lines, "BEGIN:VTIMEZONE") || !contains(lines, "TZID:Asia/Shanghai") {
+		if !slices.Contains(lines, "BEGIN:VTIMEZONE") || !slices.Contains(lines, "TZID:Asia/Shanghai") {
 			t.Errorf("schedule.ics has no VTIMEZONE for Asia/Shanghai:\n%s", clip(ics, 1500))
 		}
 	})
@@ -501,13 +487,4 @@ func TestTimeZone(t *testing.T) {
 			}
 		}
 	})
-}
-
-func contains(lines []string, line string) bool {
-	for _, l := range lines {
-		if l == line {
-			return true
-		}
-	}
-	return false
 }
