@@ -8,7 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"sync"
 
 	"github.com/foyer-events/foyer/internal/programme"
 )
@@ -312,22 +312,69 @@ func (s *Store) EventSlugs(ctx context.Context, publishedOnly bool) ([]string, e
 	return slugs, rows.Err()
 }
 
-// GetEvent loads the whole programme of the event with that slug, its times in
-// the event's time zone. It returns ErrNotFound when there is none.
+// eventCache keeps loaded programmes, keyed by slug and checked against the
+// event's updated_at, so that a page or a registration costs one indexed
+// lookup instead of six queries, and an import by another process (foyer
+// import next to the server) is still seen at once.
+type eventCache struct {
+	mu     sync.Mutex
+	bySlug map[string]*Event
+	stamp  map[string]string
+}
+
+// GetEvent returns the whole programme of the event with that slug, its
+// times in the event's time zone, or ErrNotFound. The Event may be shared
+// with other callers: treat it as read-only.
 func (s *Store) GetEvent(ctx context.Context, slug string) (*Event, error) {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("store: get event: %w", err)
+	var stamp string
+	err := s.read.QueryRowContext(ctx, "SELECT updated_at FROM events WHERE slug = ?", slug).Scan(&stamp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
 	}
-	defer tx.Rollback()
-	ev, err := loadEvent(ctx, tx, slug)
 	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
-		}
 		return nil, fmt.Errorf("store: get event %s: %w", slug, err)
 	}
+	c := &s.events
+	c.mu.Lock()
+	ev, ok := c.bySlug[slug]
+	fresh := ok && c.stamp[slug] == stamp
+	c.mu.Unlock()
+	if fresh {
+		return ev, nil
+	}
+	ev, stamp, err = s.loadEventFresh(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.bySlug == nil {
+		c.bySlug, c.stamp = map[string]*Event{}, map[string]string{}
+	}
+	c.bySlug[slug], c.stamp[slug] = ev, stamp
+	c.mu.Unlock()
 	return ev, nil
+}
+
+// loadEventFresh reads the programme and its updated_at in one read
+// transaction, so the stamp belongs to what was read.
+func (s *Store) loadEventFresh(ctx context.Context, slug string) (*Event, string, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, "", fmt.Errorf("store: get event: %w", err)
+	}
+	defer tx.Rollback()
+	var stamp string
+	if err := tx.QueryRowContext(ctx, "SELECT updated_at FROM events WHERE slug = ?", slug).Scan(&stamp); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", ErrNotFound
+		}
+		return nil, "", fmt.Errorf("store: get event %s: %w", slug, err)
+	}
+	ev, err := loadEvent(ctx, tx, slug)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: get event %s: %w", slug, err)
+	}
+	return ev, stamp, nil
 }
 
 func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
@@ -478,5 +525,3 @@ func IsProgrammeConflict(err error) (*ErrProgramme, bool) {
 	ok := errors.As(err, &p)
 	return p, ok
 }
-
-var _ = strings.TrimSpace

@@ -27,9 +27,10 @@ var (
 // Store is the database. Writes go through a single connection so that
 // SQLite never answers "database is locked"; reads use a pool.
 type Store struct {
-	write *sql.DB
-	read  *sql.DB
-	Path  string
+	write  *sql.DB
+	read   *sql.DB
+	Path   string
+	events eventCache
 }
 
 // Open opens (creating if needed) dir/foyer.db and brings its schema up to date.
