@@ -1,0 +1,60 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	c, err := Load(env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.Data != "./data" || c.BaseURL != "http://127.0.0.1:8080" || !c.RateLimit || c.MailFrom != "foyer@localhost" {
+		t.Errorf("defaults = %+v", c)
+	}
+	c, err = Load(env("FOYER_ADDR", "0.0.0.0:9000", "FOYER_BASE_URL", "https://forum.example.org/", "FOYER_RATE_LIMIT", "off"))
+	if err != nil || c.BaseURL != "https://forum.example.org" || c.RateLimit {
+		t.Errorf("overrides = %+v, %v", c, err)
+	}
+	bad := []struct{ name, value string }{
+		{"FOYER_ADDR", "8080"},
+		{"FOYER_BASE_URL", "forum.example.org"},
+		{"FOYER_SMTP_URL", "http://mail.example.org"},
+		{"FOYER_SMTP_URL", "smtp://mail.example.org:99999"},
+		{"FOYER_SMTP_URL", "smtp://mail.example.org?tls=maybe"},
+		{"FOYER_MAIL_FROM", "nobody"},
+		{"FOYER_RATE_LIMIT", "sometimes"},
+	}
+	for _, b := range bad {
+		if _, err := Load(env(b.name, b.value)); err == nil || !strings.Contains(err.Error(), b.name) {
+			t.Errorf("%s=%q: error %v, want one naming the variable", b.name, b.value, err)
+		}
+	}
+}
+
+func TestParseSMTPURL(t *testing.T) {
+	cases := []struct {
+		url  string
+		want SMTP
+	}{
+		{"smtp://mail.example.org", SMTP{Host: "mail.example.org", Port: 25}},
+		{"smtp://u%40x:p%3Aw@mail.example.org:587?tls=starttls", SMTP{Host: "mail.example.org", Port: 587, User: "u@x", Password: "p:w", TLS: "starttls"}},
+		{"smtp://mail.example.org:465", SMTP{Host: "mail.example.org", Port: 465, TLS: "tls"}},
+		{"smtps://mail.example.org:2465", SMTP{Host: "mail.example.org", Port: 2465, TLS: "tls"}},
+		{"smtp://127.0.0.1:1025?tls=none", SMTP{Host: "127.0.0.1", Port: 1025, TLS: "none"}},
+	}
+	for _, c := range cases {
+		got, err := ParseSMTPURL(c.url)
+		if err != nil || got != c.want {
+			t.Errorf("%s = %+v, %v; want %+v", c.url, got, err, c.want)
+		}
+	}
+}
