@@ -6,6 +6,7 @@ import (
 	"errors"
 	htmltemplate "html/template"
 	"math/rand/v2"
+	netmail "net/mail"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -236,7 +237,7 @@ func (m *Mailer) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 		return nil, err
 	}
 	msg := &mail.Message{
-		From:     m.cfg.MailFrom,
+		From:     sender(m.cfg.MailFrom, ev.Title.In(lang, ev.DefaultLanguage)),
 		To:       reg.Email,
 		ToName:   reg.FullName(),
 		Subject:  i18n.T(lang, "mail."+it.Kind+".subject", ev.Title.In(lang, ev.DefaultLanguage)),
@@ -258,6 +259,17 @@ func (m *Mailer) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 		}
 	}
 	return msg, nil
+}
+
+// sender shows the event's title as the sender's name, so that guests
+// recognise the email in their inbox, unless FOYER_MAIL_FROM names one.
+func sender(from, title string) string {
+	a, err := netmail.ParseAddress(from)
+	if err != nil || a.Name != "" {
+		return from
+	}
+	a.Name = title
+	return a.String()
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -43,6 +43,9 @@ func TestConfirmationEmail(t *testing.T) {
 	if !strings.Contains(m.Subject, "您的入场券") || !strings.Contains(m.Subject, "中德智能制造论坛") {
 		t.Errorf("subject = %q, want Chinese", m.Subject)
 	}
+	if m.From == nil || m.From.Name != "2027 中德智能制造论坛" || m.From.Address != "foyer@localhost" {
+		t.Errorf("From = %+v, want the event's Chinese title as the name", m.From)
+	}
 	if m.Header.Get("Content-Language") != "zh" {
 		t.Errorf("Content-Language = %q", m.Header.Get("Content-Language"))
 	}
