@@ -29,7 +29,8 @@ type registerPage struct {
 	Countries []registration.Country
 	Privacy   string
 	Closed    bool
-	Full      bool
+	Full      bool // and no waiting list: the form is not shown
+	Waitlist  bool // full, so new registrations join the waiting list
 }
 
 // sessionChoice is a session that needs sign-up, with its places left.
@@ -86,7 +87,9 @@ func (s *Server) registerForm(c echo.Context, ev *store.Event, in registration.I
 		Input: in, Errors: errs, Sessions: choices, Countries: registration.Countries(l),
 		Privacy: e.Registration.PrivacyText.In(l, e.DefaultLanguage),
 		Closed:  !registrationOpen(e, time.Now()),
-		Full:    e.Capacity != nil && taken >= *e.Capacity && !e.Registration.Waitlist,
+	}
+	if e.Capacity != nil && taken >= *e.Capacity {
+		p.Full, p.Waitlist = !e.Registration.Waitlist, e.Registration.Waitlist
 	}
 	if p.Privacy == "" {
 		p.Privacy = i18n.T(l, "reg.privacy_default")

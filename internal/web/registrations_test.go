@@ -228,6 +228,18 @@ func TestFullEventWithoutWaitlist(t *testing.T) {
 	if code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(2, nil), &e); code != http.StatusConflict || e.Error.Code != "event_full" {
 		t.Errorf("second: %d %+v, want 409 event_full", code, e)
 	}
+	if _, page := get(t, browserish(t), ta.srv.URL+"/events/forum/register?lang=en"); !strings.Contains(page, "fully booked") || strings.Contains(page, `name="first_name"`) {
+		t.Error("the form of a full event without waiting list is still offered")
+	}
+}
+
+func TestFullEventWithWaitlistSaysSo(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", intp(1), nil, true))
+	ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(1, nil), nil)
+	_, page := get(t, browserish(t), ta.srv.URL+"/events/forum/register?lang=de")
+	if !strings.Contains(page, "Neue Anmeldungen kommen auf die Warteliste") || !strings.Contains(page, `name="first_name"`) {
+		t.Error("a full event with a waiting list should say so and still show the form")
+	}
 }
 
 func TestApprovalMode(t *testing.T) {
