@@ -26,6 +26,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	// The tests run the binary built from ./cmd/foyer, not these packages;
+	// linking them in makes go test's cache see every change to the code,
+	// views and assets, so a cached e2e result is never stale.
+	_ "github.com/foyer-events/foyer/internal/cli"
 )
 
 // adminPassword is the FOYER_ADMIN_PASSWORD of every instance, so that tests

@@ -44,7 +44,8 @@ func (e *ErrProgramme) Error() string {
 
 // SaveEvent creates the event or, when its slug exists, updates it in place:
 // rooms, speakers, sessions and questions are matched by their ids, so sign-ups
-// and links stay attached. It returns whether the event was created. The event
+// and links stay attached. Places that a higher capacity frees go to the
+// waiting lists, in order. It returns whether the event was created. The event
 // must have passed Validate.
 func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -68,7 +69,15 @@ func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool
 		case err != nil:
 			return err
 		}
-		return saveProgramme(ctx, tx, id, e)
+		if err := saveProgramme(ctx, tx, id, e); err != nil {
+			return err
+		}
+		// A raised capacity takes guests from the waiting lists at once.
+		saved, err := loadEvent(ctx, tx, e.Slug)
+		if err != nil {
+			return err
+		}
+		return rebalance(ctx, tx, saved)
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: save event %s: %w", e.Slug, err)

@@ -385,12 +385,6 @@ func (s *Store) change(ctx context.Context, ev *Event, id int64, fn func(tx *sql
 	return fmt.Errorf("store: change registration %d: %w", id, err)
 }
 
-// Promote fills free places from the waiting lists, for example after an
-// organiser raised a capacity.
-func (s *Store) Promote(ctx context.Context, ev *Event) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return rebalance(ctx, tx, ev) })
-}
-
 const registrationColumns = `r.id, e.slug, r.status, r.first_name, r.last_name, r.email, r.organisation, r.job_title,
 	r.country, r.language, r.answers, r.consent_at, r.consent_version, r.ticket_code, r.manage_token, r.created_at, r.updated_at`
 

@@ -299,3 +299,32 @@ func TestRegistrationWindow(t *testing.T) {
 		t.Errorf("closed registration: %d %+v", code, er)
 	}
 }
+
+// TestRaisedCapacityPromotes: an organiser who raises the capacity moves the
+// oldest waiting guests up, and they are emailed.
+func TestRaisedCapacityPromotes(t *testing.T) {
+	e := smallForum("forum", intp(2), nil, true)
+	ta := startApp(t, true, e)
+	org := ta.token(t, store.RoleOrganiser)
+	for i := range 5 {
+		ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), nil)
+	}
+	ta.smtp.WaitFor(t, 5, 20*time.Second)
+	e.Capacity = intp(4)
+	if code := ta.call(t, "PUT", "/api/v1/events/forum", org, e, nil); code != 200 {
+		t.Fatalf("PUT: %d", code)
+	}
+	regs := ta.registrations(t, "forum", org, "")
+	for i, want := range []string{"confirmed", "confirmed", "confirmed", "confirmed", "waitlisted"} {
+		if regs[i].Status != want {
+			t.Errorf("registration %d is %s, want %s", i+1, regs[i].Status, want)
+		}
+	}
+	msgs := ta.smtp.WaitFor(t, 7, 20*time.Second)
+	for _, m := range msgs[5:] {
+		p, _ := m.Parse()
+		if !strings.Contains(p.Subject, "A place for you") {
+			t.Errorf("email to %v: %q, want the promotion", m.To, p.Subject)
+		}
+	}
+}
