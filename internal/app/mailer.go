@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	htmltemplate "html/template"
+	"log/slog"
 	"math/rand/v2"
 	netmail "net/mail"
 	"path/filepath"
@@ -40,15 +41,11 @@ type Mailer struct {
 	store  *store.Store
 	sender mail.Sender
 	cfg    config.Config
-	log    interface {
-		Info(string, ...any)
-		Warn(string, ...any)
-		Error(string, ...any)
-	}
-	wake chan struct{}
-	html *htmltemplate.Template
-	text *texttemplate.Template
-	done sync.WaitGroup
+	log    *slog.Logger
+	wake   chan struct{}
+	html   *htmltemplate.Template
+	text   *texttemplate.Template
+	done   sync.WaitGroup
 }
 
 func newMailer(a *App) (*Mailer, error) {

@@ -175,7 +175,10 @@ func Validate(in Input, e *programme.Event, lang string) (Input, FieldErrors) {
 	if !in.Consent {
 		errs["consent"] = msg("consent")
 	}
-	in.Sessions = validateSessions(in.Sessions, e, errs, msg)
+	var sessionErr string
+	if in.Sessions, sessionErr = ValidateSessions(in.Sessions, e, lang); sessionErr != "" {
+		errs["sessions"] = sessionErr
+	}
 	in.Answers = validateAnswers(in.Answers, e, errs, msg)
 	if len(errs) == 0 {
 		return in, nil
@@ -198,8 +201,12 @@ func isControl(r rune) bool {
 	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
-func validateSessions(ids []string, e *programme.Event, errs FieldErrors, msg func(string, ...any) string) []string {
-	var chosen []string
+// ValidateSessions checks a choice of sessions: each must exist, need
+// sign-up, and not overlap another chosen one. It returns the choice without
+// repeats, or a message in lang.
+func ValidateSessions(ids []string, e *programme.Event, lang string) ([]string, string) {
+	msg := func(key string, args ...any) string { return i18n.T(lang, "reg.error."+key, args...) }
+	chosen := []string{}
 	for _, id := range ids {
 		id = strings.TrimSpace(id)
 		if id == "" || slices.Contains(chosen, id) {
@@ -208,22 +215,19 @@ func validateSessions(ids []string, e *programme.Event, errs FieldErrors, msg fu
 		s := e.Session(id)
 		switch {
 		case s == nil:
-			errs["sessions"] = msg("unknown_session", id)
-			return nil
+			return nil, msg("unknown_session", id)
 		case s.Capacity == nil:
-			errs["sessions"] = msg("no_signup", s.Title.In("en", e.DefaultLanguage))
-			return nil
+			return nil, msg("no_signup", s.Title.In(lang, e.DefaultLanguage))
 		}
 		for _, other := range chosen {
 			o := e.Session(other)
 			if s.StartsAt.Before(o.EndsAt.Time) && o.StartsAt.Before(s.EndsAt.Time) {
-				errs["sessions"] = msg("overlap", id, other)
-				return nil
+				return nil, msg("overlap", s.Title.In(lang, e.DefaultLanguage), o.Title.In(lang, e.DefaultLanguage))
 			}
 		}
 		chosen = append(chosen, id)
 	}
-	return chosen
+	return chosen, ""
 }
 
 func validateAnswers(answers map[string]any, e *programme.Event, errs FieldErrors, msg func(string, ...any) string) map[string]any {

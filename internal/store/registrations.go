@@ -166,31 +166,29 @@ func enqueueMail(ctx context.Context, tx *sql.Tx, regID int64, kind string) erro
 // change that can free a place.
 func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
 	promoted := map[int64]bool{}
-	if ev.Registration.Mode == "open" || ev.Capacity != nil {
-		for {
-			if ev.Capacity != nil {
-				taken, err := count(ctx, tx, "SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'", ev.ID)
-				if err != nil {
-					return err
-				}
-				if taken >= *ev.Capacity {
-					break
-				}
-			}
-			var id int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted'
-				ORDER BY queued_at, id LIMIT 1`, ev.ID).Scan(&id)
-			if errors.Is(err, sql.ErrNoRows) {
-				break
-			}
+	for {
+		if ev.Capacity != nil {
+			taken, err := count(ctx, tx, "SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'", ev.ID)
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ?", now(), id); err != nil {
-				return err
+			if taken >= *ev.Capacity {
+				break
 			}
-			promoted[id] = true
 		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted'
+			ORDER BY queued_at, id LIMIT 1`, ev.ID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ?", now(), id); err != nil {
+			return err
+		}
+		promoted[id] = true
 	}
 	for key, sessionID := range ev.SessionIDs {
 		se := ev.Session(key)

@@ -314,14 +314,11 @@ func (s *Server) manageSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Validate the new choice with the same rules as a registration.
-	probe := registration.Input{FirstName: "x", LastName: "x", Email: "x@example.org", Consent: true,
-		Sessions: form["sessions"], Answers: reg.Answers}
-	in, errs := registration.Validate(probe, ev.Event, lang(c))
-	if errs["sessions"] != "" {
-		return s.renderManage(c, reg, ev, http.StatusUnprocessableEntity, "", registration.FieldErrors{"sessions": errs["sessions"]}, false)
+	sessions, msg := registration.ValidateSessions(form["sessions"], ev.Event, lang(c))
+	if msg != "" {
+		return s.renderManage(c, reg, ev, http.StatusUnprocessableEntity, "", registration.FieldErrors{"sessions": msg}, false)
 	}
-	if err := s.app.Store.ChangeSessions(c.Request().Context(), ev, reg.ID, in.Sessions); err != nil {
+	if err := s.app.Store.ChangeSessions(c.Request().Context(), ev, reg.ID, sessions); err != nil {
 		return err
 	}
 	s.app.Mailer.Notify()
