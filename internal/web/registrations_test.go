@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -326,5 +327,36 @@ func TestRaisedCapacityPromotes(t *testing.T) {
 		if !strings.Contains(p.Subject, "A place for you") {
 			t.Errorf("email to %v: %q, want the promotion", m.To, p.Subject)
 		}
+	}
+}
+
+// TestRateLimits: registration and login are limited per client; the
+// answer is 429 in the error shape, or an error page for browsers.
+func TestRateLimits(t *testing.T) {
+	ta := startAppWith(t, map[string]string{"FOYER_RATE_LIMIT": "on"}, false, smallForum("forum", nil, nil, true))
+	limited := 0
+	for i := range 40 {
+		var e apiError
+		code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), &e)
+		if code == http.StatusTooManyRequests {
+			limited++
+			if e.Error.Code != "rate_limited" || e.Error.Message == "" {
+				t.Errorf("429 answer = %+v", e)
+			}
+		} else if code != http.StatusCreated {
+			t.Errorf("registration %d: %d", i, code)
+		}
+	}
+	if limited == 0 || limited == 40 {
+		t.Errorf("%d of 40 rapid registrations limited: want some, not all", limited)
+	}
+	c := browserish(t)
+	statuses := map[int]int{}
+	for range 15 {
+		res, _ := submitForm(t, c, ta.srv.URL, "/login", "/login", url.Values{"email": {"x@example.org"}, "password": {"wrong"}})
+		statuses[res.StatusCode]++
+	}
+	if statuses[http.StatusTooManyRequests] == 0 || statuses[http.StatusUnauthorized] == 0 {
+		t.Errorf("login statuses %v: want 401s, then 429s", statuses)
 	}
 }

@@ -25,6 +25,7 @@ type testApp struct {
 	srv  *httptest.Server
 	smtp *mailtest.Server
 	dir  string
+	env  map[string]string // settings over the test defaults
 	stop func()
 }
 
@@ -32,7 +33,13 @@ type testApp struct {
 // loopback SMTP server; otherwise they are written as .eml files.
 func startApp(t *testing.T, smtp bool, events ...*programme.Event) *testApp {
 	t.Helper()
-	ta := &testApp{dir: t.TempDir()}
+	return startAppWith(t, nil, smtp, events...)
+}
+
+// startAppWith is startApp with FOYER_* settings of the test's own.
+func startAppWith(t *testing.T, env map[string]string, smtp bool, events ...*programme.Event) *testApp {
+	t.Helper()
+	ta := &testApp{dir: t.TempDir(), env: env}
 	if smtp {
 		ta.smtp = mailtest.Start(t)
 	}
@@ -55,6 +62,9 @@ func (ta *testApp) open(t *testing.T) {
 	env := map[string]string{"FOYER_DATA": ta.dir, "FOYER_RATE_LIMIT": "off", "FOYER_BASE_URL": "http://foyer.test"}
 	if ta.smtp != nil {
 		env["FOYER_SMTP_URL"] = ta.smtp.URL()
+	}
+	for k, v := range ta.env {
+		env[k] = v
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
