@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	netmail "net/mail"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"sync"
 	texttemplate "text/template"
@@ -150,16 +151,26 @@ func (m *Mailer) send(ctx context.Context, it store.OutboxItem) {
 		err = m.store.MailSent(bg, it.ID)
 		m.log.Info("mail sent", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID)
 	case mail.Permanent(err) || errors.Is(err, store.ErrNotFound) || time.Since(it.CreatedAt) > giveUpAfter:
-		m.log.Warn("mail failed for good", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID, "err", err)
+		m.log.Warn("mail failed for good", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID, "err", redact(err))
 		err = m.store.MailFailed(bg, it.ID, err.Error())
 	default:
 		delay := retryDelay(it.Attempts)
-		m.log.Warn("mail will be retried", "outbox", it.ID, "attempt", it.Attempts, "in", delay.Round(time.Millisecond), "err", err)
+		m.log.Warn("mail will be retried", "outbox", it.ID, "attempt", it.Attempts, "in", delay.Round(time.Millisecond), "err", redact(err))
 		err = m.store.MailRetry(bg, it.ID, err.Error(), time.Now().Add(delay))
 	}
 	if err != nil {
 		m.log.Error("mail: record outcome", "outbox", it.ID, "err", err)
 	}
+}
+
+// emailAddress matches what SMTP servers quote back in their replies.
+var emailAddress = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
+
+// redact keeps attendees' addresses out of the log: SMTP errors often quote
+// the recipient ("550 <anna@example.org>: no such user"). Organisers still
+// see the whole error on the registration.
+func redact(err error) string {
+	return emailAddress.ReplaceAllString(err.Error(), "[address]")
 }
 
 // retryDelay doubles with each attempt, with some jitter so that a queue
