@@ -182,3 +182,5 @@ CREATE TABLE outbox (
     sent_at         TEXT
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+-- The last email of a registration, shown to organisers.
+CREATE INDEX outbox_registration ON outbox (registration_id, id);

@@ -22,6 +22,9 @@ type Event struct {
 	TicketPublicKey ed25519.PublicKey
 	// SessionIDs maps session ids of programme JSON to row ids.
 	SessionIDs map[string]int64
+	// Version changes whenever the programme does (its updated_at), so
+	// anything derived from it can be cached under it.
+	Version string
 }
 
 // SessionKey returns the programme id of the session with row id id.
@@ -383,6 +386,7 @@ func (s *Store) loadEventFresh(ctx context.Context, slug string) (*Event, string
 	if err != nil {
 		return nil, "", fmt.Errorf("store: get event %s: %w", slug, err)
 	}
+	ev.Version = stamp
 	return ev, stamp, nil
 }
 

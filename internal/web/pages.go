@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -151,10 +153,10 @@ func registrationOpen(e *programme.Event, t time.Time) bool {
 		t.Before(e.EndsAt.Time)
 }
 
-func (s *Server) eventView(c echo.Context) (*eventView, error) {
+func (s *Server) eventView(c echo.Context) (*eventView, *store.Event, error) {
 	ev, err := s.publishedEvent(c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	useEventLanguage(c, ev.Event)
 	e := ev.Public()
@@ -164,25 +166,67 @@ func (s *Server) eventView(c echo.Context) (*eventView, error) {
 		Fallback:         e.DefaultLanguage,
 		RegistrationOpen: registrationOpen(e, time.Now()),
 	}
-	return v, nil
+	return v, ev, nil
 }
 
 func (s *Server) eventPage(c echo.Context) error {
-	v, err := s.eventView(c)
-	if err != nil {
-		return err
-	}
-	v.Days = buildAgenda(v.Event)
-	return s.render(c, http.StatusOK, "event", v)
+	return s.programmePage(c, "event", func(v *eventView) { v.Days = buildAgenda(v.Event) })
 }
 
 func (s *Server) speakersPage(c echo.Context) error {
-	v, err := s.eventView(c)
+	return s.programmePage(c, "speakers", func(v *eventView) { v.Speakers = buildSpeakers(v.Event) })
+}
+
+// programmePage renders a public page of the programme. For visitors who are
+// not signed in the page depends only on the programme, the language and
+// whether registration is open, so it is rendered once per version of the
+// programme and then served from memory: a forum's opening morning sends
+// thousands of guests to the agenda at once.
+func (s *Server) programmePage(c echo.Context, name string, fill func(*eventView)) error {
+	v, ev, err := s.eventView(c)
 	if err != nil {
 		return err
 	}
-	v.Speakers = buildSpeakers(v.Event)
-	return s.render(c, http.StatusOK, "speakers", v)
+	if v.User != nil {
+		fill(v)
+		return s.render(c, http.StatusOK, name, v)
+	}
+	key := fmt.Sprintf("%s|%s|%s|%s|%t", name, ev.Slug, ev.Version, v.Lang, v.RegistrationOpen)
+	page, ok := s.pages.get(key)
+	if !ok {
+		fill(v)
+		if page, err = s.renderBytes(name, v); err != nil {
+			return err
+		}
+		s.pages.put(key, page)
+	}
+	c.Response().Header().Set("Content-Language", v.Lang)
+	return c.HTMLBlob(http.StatusOK, page)
+}
+
+// pageCache holds rendered pages. It is small (events × pages × languages)
+// and simply starts over when full, which also drops old versions.
+type pageCache struct {
+	mu    sync.RWMutex
+	pages map[string][]byte
+}
+
+const pageCacheSize = 256
+
+func (pc *pageCache) get(key string) ([]byte, bool) {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	p, ok := pc.pages[key]
+	return p, ok
+}
+
+func (pc *pageCache) put(key string, page []byte) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.pages == nil || len(pc.pages) >= pageCacheSize {
+		pc.pages = map[string][]byte{}
+	}
+	pc.pages[key] = page
 }
 
 type homePage struct {
@@ -210,5 +254,3 @@ func (s *Server) home(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "home", p)
 }
-
-var _ = store.ErrNotFound

@@ -155,7 +155,7 @@ func (s *Server) submitRegister(c echo.Context) error {
 }
 
 func (s *Server) showRegistered(c echo.Context) error {
-	v, err := s.eventView(c)
+	v, _, err := s.eventView(c)
 	if err != nil {
 		return err
 	}

@@ -129,16 +129,25 @@ func loadViews() (*views, error) {
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 instead of half a page after a 200 status line.
 func (s *Server) render(c echo.Context, status int, name string, data any) error {
+	page, err := s.renderBytes(name, data)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Language", lang(c))
+	return c.HTMLBlob(status, page)
+}
+
+// renderBytes executes a page template into memory.
+func (s *Server) renderBytes(name string, data any) ([]byte, error) {
 	t, ok := s.views.pages[name]
 	if !ok {
-		return fmt.Errorf("web: no page template %q", name)
+		return nil, fmt.Errorf("web: no page template %q", name)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return fmt.Errorf("web: render %s: %w", name, err)
+		return nil, fmt.Errorf("web: render %s: %w", name, err)
 	}
-	c.Response().Header().Set("Content-Language", lang(c))
-	return c.HTMLBlob(status, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // serveAsset serves embedded static files. A URL with the current content

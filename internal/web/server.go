@@ -20,6 +20,7 @@ type Server struct {
 	app   *app.App
 	echo  *echo.Echo
 	views *views
+	pages pageCache // rendered public pages, see programmePage
 }
 
 // New builds the server, parsing every template at once so that a broken
