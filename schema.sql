@@ -60,6 +60,7 @@ CREATE TABLE events (
     -- leaves the server; the public key goes to check-in devices.
     ticket_private_key BLOB NOT NULL,
     ticket_public_key  BLOB NOT NULL,
+    confirmed        INTEGER NOT NULL DEFAULT 0, -- kept by the triggers below
     created_at       TEXT NOT NULL,
     updated_at       TEXT NOT NULL
 );
@@ -104,6 +105,7 @@ CREATE TABLE sessions (
     title     TEXT NOT NULL,                    -- translated
     abstract  TEXT NOT NULL DEFAULT '{}',       -- translated
     position  INTEGER NOT NULL,
+    confirmed INTEGER NOT NULL DEFAULT 0,       -- kept by the triggers below
     UNIQUE (event_id, key)
 );
 
@@ -167,6 +169,34 @@ CREATE TABLE registration_sessions (
     PRIMARY KEY (registration_id, session_id)
 );
 CREATE INDEX registration_sessions_queue ON registration_sessions (session_id, status, queued_at);
+
+-- Confirmed places, counted by the database itself: every capacity check
+-- reads one number instead of counting rows, whatever the change that moved
+-- a registration or a seat in or out of "confirmed".
+CREATE TRIGGER registrations_confirmed_insert AFTER INSERT ON registrations
+WHEN NEW.status = 'confirmed' BEGIN
+    UPDATE events SET confirmed = confirmed + 1 WHERE id = NEW.event_id;
+END;
+CREATE TRIGGER registrations_confirmed_update AFTER UPDATE OF status ON registrations
+WHEN (OLD.status = 'confirmed') <> (NEW.status = 'confirmed') BEGIN
+    UPDATE events SET confirmed = confirmed + iif(NEW.status = 'confirmed', 1, -1) WHERE id = NEW.event_id;
+END;
+CREATE TRIGGER registrations_confirmed_delete AFTER DELETE ON registrations
+WHEN OLD.status = 'confirmed' BEGIN
+    UPDATE events SET confirmed = confirmed - 1 WHERE id = OLD.event_id;
+END;
+CREATE TRIGGER seats_confirmed_insert AFTER INSERT ON registration_sessions
+WHEN NEW.status = 'confirmed' BEGIN
+    UPDATE sessions SET confirmed = confirmed + 1 WHERE id = NEW.session_id;
+END;
+CREATE TRIGGER seats_confirmed_update AFTER UPDATE OF status ON registration_sessions
+WHEN (OLD.status = 'confirmed') <> (NEW.status = 'confirmed') BEGIN
+    UPDATE sessions SET confirmed = confirmed + iif(NEW.status = 'confirmed', 1, -1) WHERE id = NEW.session_id;
+END;
+CREATE TRIGGER seats_confirmed_delete AFTER DELETE ON registration_sessions
+WHEN OLD.status = 'confirmed' BEGIN
+    UPDATE sessions SET confirmed = confirmed - 1 WHERE id = OLD.session_id;
+END;
 
 -- Outgoing email, written in the same transaction as the change that causes
 -- it, and sent by the mail worker. Nothing is lost on a crash or SMTP outage.

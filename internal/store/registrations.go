@@ -63,7 +63,7 @@ func (s *Store) Register(ctx context.Context, ev *Event, in registration.Input) 
 		if ev.Registration.Mode == "approval" {
 			status = registration.Pending
 		} else if ev.Capacity != nil {
-			taken, err := count(ctx, tx, "SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'", ev.ID)
+			taken, err := count(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
 			if err != nil {
 				return err
 			}
@@ -95,9 +95,15 @@ func (s *Store) Register(ctx context.Context, ev *Event, in registration.Input) 
 		if err != nil {
 			return err
 		}
-		if err := addSeats(ctx, tx, ev, id, status, in.Sessions); err != nil {
+		seats, err := addSeats(ctx, tx, ev, id, status, in.Sessions)
+		if err != nil {
 			return err
 		}
+		at := parseTime(ts)
+		reg = &registration.Registration{ID: id, Event: ev.Slug, Status: status, FirstName: in.FirstName,
+			LastName: in.LastName, Email: in.Email, Organisation: in.Organisation, JobTitle: in.JobTitle,
+			Country: in.Country, Language: in.Language, Sessions: seats, Answers: in.Answers,
+			Consent: registration.Consent{At: at, Version: version}, CreatedAt: at, UpdatedAt: at, TicketCode: code}
 		return enqueueMail(ctx, tx, id, mailFor[status])
 	})
 	if err != nil {
@@ -106,24 +112,27 @@ func (s *Store) Register(ctx context.Context, ev *Event, in registration.Input) 
 		}
 		return nil, false, fmt.Errorf("store: register: %w", err)
 	}
-	reg, err = s.GetRegistration(ctx, id)
+	if existing {
+		reg, err = s.GetRegistration(ctx, id)
+	}
 	return reg, existing, err
 }
 
 // addSeats signs a registration up for sessions. A confirmed registration
 // takes a free seat or joins the session's queue; a pending or waitlisted one
 // queues for every session, and is seated when it is confirmed.
-func addSeats(ctx context.Context, tx *sql.Tx, ev *Event, regID int64, status string, sessions []string) error {
+func addSeats(ctx context.Context, tx *sql.Tx, ev *Event, regID int64, status string, sessions []string) ([]registration.Seat, error) {
+	seats := make([]registration.Seat, 0, len(sessions))
 	for _, key := range sessions {
 		sessionID, ok := ev.SessionIDs[key]
 		if !ok {
-			return fmt.Errorf("unknown session %q", key)
+			return nil, fmt.Errorf("unknown session %q", key)
 		}
 		seat := registration.Waitlisted
 		if status == registration.Confirmed {
 			free, err := sessionHasRoom(ctx, tx, ev, key, sessionID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if free {
 				seat = registration.Confirmed
@@ -132,10 +141,11 @@ func addSeats(ctx context.Context, tx *sql.Tx, ev *Event, regID int64, status st
 		_, err := tx.ExecContext(ctx, `INSERT INTO registration_sessions (registration_id, session_id, status, queued_at)
 			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, regID, sessionID, seat, now())
 		if err != nil {
-			return err
+			return nil, err
 		}
+		seats = append(seats, registration.Seat{ID: key, Status: seat})
 	}
-	return nil
+	return seats, nil
 }
 
 func sessionHasRoom(ctx context.Context, tx *sql.Tx, ev *Event, key string, sessionID int64) (bool, error) {
@@ -143,7 +153,7 @@ func sessionHasRoom(ctx context.Context, tx *sql.Tx, ev *Event, key string, sess
 	if se == nil || se.Capacity == nil {
 		return true, nil
 	}
-	taken, err := count(ctx, tx, "SELECT count(*) FROM registration_sessions WHERE session_id = ? AND status = 'confirmed'", sessionID)
+	taken, err := count(ctx, tx, "SELECT confirmed FROM sessions WHERE id = ?", sessionID)
 	return taken < *se.Capacity, err
 }
 
@@ -168,7 +178,7 @@ func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
 	promoted := map[int64]bool{}
 	for {
 		if ev.Capacity != nil {
-			taken, err := count(ctx, tx, "SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'", ev.ID)
+			taken, err := count(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
 			if err != nil {
 				return err
 			}
@@ -195,7 +205,7 @@ func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
 		for {
 			free := true
 			if se != nil && se.Capacity != nil {
-				taken, err := count(ctx, tx, "SELECT count(*) FROM registration_sessions WHERE session_id = ? AND status = 'confirmed'", sessionID)
+				taken, err := count(ctx, tx, "SELECT confirmed FROM sessions WHERE id = ?", sessionID)
 				if err != nil {
 					return err
 				}
@@ -261,7 +271,7 @@ func (s *Store) Approve(ctx context.Context, ev *Event, id int64) error {
 		}
 		next, kind := registration.Confirmed, MailApproved
 		if ev.Capacity != nil {
-			taken, err := count(ctx, tx, "SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'", ev.ID)
+			taken, err := count(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
 			if err != nil {
 				return err
 			}
@@ -350,7 +360,8 @@ func (s *Store) ChangeSessions(ctx context.Context, ev *Event, id int64, session
 		if err != nil {
 			return err
 		}
-		return addSeats(ctx, tx, ev, id, status, add)
+		_, err = addSeats(ctx, tx, ev, id, status, add)
+		return err
 	})
 }
 
@@ -539,12 +550,11 @@ func (s *Store) ListRegistrations(ctx context.Context, ev *Event, f Filter) ([]*
 // confirmed registrations of the event.
 func (s *Store) SeatCounts(ctx context.Context, ev *Event) (event int, sessions map[string]int, err error) {
 	sessions = map[string]int{}
-	err = s.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'", ev.ID).Scan(&event)
+	err = s.read.QueryRowContext(ctx, "SELECT confirmed FROM events WHERE id = ?", ev.ID).Scan(&event)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: seat counts: %w", err)
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT s.key, count(*) FROM registration_sessions rs JOIN sessions s ON s.id = rs.session_id
-		WHERE s.event_id = ? AND rs.status = 'confirmed' GROUP BY s.key`, ev.ID)
+	rows, err := s.read.QueryContext(ctx, "SELECT key, confirmed FROM sessions WHERE event_id = ?", ev.ID)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: seat counts: %w", err)
 	}
@@ -578,7 +588,7 @@ type Figures struct {
 // EventFigures returns every event's registration counts, soonest first.
 func (s *Store) EventFigures(ctx context.Context) ([]Figures, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT e.slug, e.title, e.starts_at, e.status, e.capacity,
-		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed'),
+		e.confirmed,
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted'),
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'pending'),
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'cancelled'),

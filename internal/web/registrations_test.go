@@ -208,6 +208,17 @@ func TestCapacityUnderConcurrency(t *testing.T) {
 	if after.Sessions[0]["status"] != "confirmed" {
 		t.Errorf("oldest waiting seat %d not promoted: %v", next.ID, after.Sessions)
 	}
+
+	// The counters that capacity checks read agree with the rows.
+	var drift int
+	if err := ta.app.Store.QueryRowForTest(`SELECT
+		(SELECT count(*) FROM events e WHERE confirmed <> (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')) +
+		(SELECT count(*) FROM sessions s WHERE confirmed <> (SELECT count(*) FROM registration_sessions rs WHERE rs.session_id = s.id AND rs.status = 'confirmed'))`, &drift); err != nil {
+		t.Fatal(err)
+	}
+	if drift != 0 {
+		t.Errorf("%d confirmed counters disagree with the registrations", drift)
+	}
 }
 
 func countStatus(regs []apiRegistration, status string) int {
