@@ -132,27 +132,13 @@ func (e *Event) Validate() error {
 
 	rooms := map[string]bool{}
 	for i, room := range e.Rooms {
-		at := fmt.Sprintf("rooms[%d]", i)
-		if !slugPattern.MatchString(room.Slug) {
-			v.add(at+".slug", "required: lower-case letters, digits and hyphens")
-		} else if rooms[room.Slug] {
-			v.add(at+".slug", fmt.Sprintf("%q appears twice", room.Slug))
-		}
-		rooms[room.Slug] = true
-		at = fmt.Sprintf("rooms[%d] %q", i, room.Slug)
+		at := v.id(fmt.Sprintf("rooms[%d]", i), ".slug", room.Slug, slugPattern, rooms)
 		v.text(at+".name", room.Name, true, 200)
 		v.capacity(at+".capacity", room.Capacity)
 	}
 	speakers := map[string]bool{}
 	for i, s := range e.Speakers {
-		at := fmt.Sprintf("speakers[%d]", i)
-		if !keyPattern.MatchString(s.ID) {
-			v.add(at+".id", "required: letters, digits, - _ .")
-		} else if speakers[s.ID] {
-			v.add(at+".id", fmt.Sprintf("%q appears twice", s.ID))
-		}
-		speakers[s.ID] = true
-		at = fmt.Sprintf("speakers[%d] %q", i, s.ID)
+		at := v.id(fmt.Sprintf("speakers[%d]", i), ".id", s.ID, keyPattern, speakers)
 		if strings.TrimSpace(s.Name) == "" {
 			v.add(at+".name", "required")
 		}
@@ -172,14 +158,7 @@ func (e *Event) Validate() error {
 	}
 	sessions := map[string]bool{}
 	for i, s := range e.Sessions {
-		at := fmt.Sprintf("sessions[%d]", i)
-		if !keyPattern.MatchString(s.ID) {
-			v.add(at+".id", "required: letters, digits, - _ .")
-		} else if sessions[s.ID] {
-			v.add(at+".id", fmt.Sprintf("%q appears twice", s.ID))
-		}
-		sessions[s.ID] = true
-		at = fmt.Sprintf("sessions[%d] %q", i, s.ID)
+		at := v.id(fmt.Sprintf("sessions[%d]", i), ".id", s.ID, keyPattern, sessions)
 		if !slices.Contains(Kinds, s.Kind) {
 			v.add(at+".kind", "must be one of "+strings.Join(Kinds, ", "))
 		}
@@ -210,14 +189,7 @@ func (e *Event) Validate() error {
 	}
 	questions := map[string]bool{}
 	for i, q := range e.Questions {
-		at := fmt.Sprintf("questions[%d]", i)
-		if !keyPattern.MatchString(q.ID) {
-			v.add(at+".id", "required: letters, digits, - _ .")
-		} else if questions[q.ID] {
-			v.add(at+".id", fmt.Sprintf("%q appears twice", q.ID))
-		}
-		questions[q.ID] = true
-		at = fmt.Sprintf("questions[%d] %q", i, q.ID)
+		at := v.id(fmt.Sprintf("questions[%d]", i), ".id", q.ID, keyPattern, questions)
 		if !slices.Contains(QuestionTypes, q.Type) {
 			v.add(at+".type", "must be one of "+strings.Join(QuestionTypes, ", "))
 		}
@@ -246,6 +218,22 @@ func (e *Event) Validate() error {
 }
 
 type validator struct{ problems []Problem }
+
+// id checks the id of an item in a list (its format, and that no other item
+// has it), records it in seen, and returns how later problems name the item:
+// its index and id, as in sessions[3] "panel-sme".
+func (v *validator) id(at, field, id string, pattern *regexp.Regexp, seen map[string]bool) string {
+	switch {
+	case !pattern.MatchString(id) && pattern == slugPattern:
+		v.add(at+field, "required: lower-case letters, digits and hyphens")
+	case !pattern.MatchString(id):
+		v.add(at+field, "required: letters, digits, - _ .")
+	case seen[id]:
+		v.add(at+field, fmt.Sprintf("%q appears twice", id))
+	}
+	seen[id] = true
+	return fmt.Sprintf("%s %q", at, id)
+}
 
 func (v *validator) add(where, msg string) {
 	v.problems = append(v.problems, Problem{Where: where, Message: msg})
