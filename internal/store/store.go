@@ -31,6 +31,9 @@ type Store struct {
 	read   *sql.DB
 	Path   string
 	events eventCache
+
+	stopCheckpoints chan struct{}
+	checkpointsDone chan struct{}
 }
 
 // Open opens (creating if needed) dir/foyer.db and brings its schema up to date.
@@ -73,11 +76,46 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	s.read = read
+	// The writer no longer copies the WAL back into the database inside a
+	// commit (which stalls every registration waiting behind it); a
+	// background checkpoint does, without blocking the writer.
+	if _, err := write.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	s.stopCheckpoints = make(chan struct{})
+	s.checkpointsDone = make(chan struct{})
+	go s.checkpoints()
 	return s, nil
+}
+
+// checkpointEvery is how often the background checkpoint runs.
+const checkpointEvery = 500 * time.Millisecond
+
+func (s *Store) checkpoints() {
+	defer close(s.checkpointsDone)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopCheckpoints:
+			return
+		case <-t.C:
+			// PASSIVE never waits for the writer or readers; what it cannot
+			// copy now it copies next time.
+			s.read.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
+	if s.stopCheckpoints != nil {
+		close(s.stopCheckpoints)
+		<-s.checkpointsDone
+		// A last full checkpoint leaves a small WAL behind.
+		s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
