@@ -34,6 +34,7 @@ type Store struct {
 
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}
+	batches         registerBatches
 }
 
 // Open opens (creating if needed) dir/foyer.db and brings its schema up to date.
@@ -86,6 +87,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	s.stopCheckpoints = make(chan struct{})
 	s.checkpointsDone = make(chan struct{})
 	go s.checkpoints()
+	s.startRegisterBatches()
 	return s, nil
 }
 
@@ -111,6 +113,7 @@ func (s *Store) checkpoints() {
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	if s.stopCheckpoints != nil {
+		s.stopRegisterBatches()
 		close(s.stopCheckpoints)
 		<-s.checkpointsDone
 		// A last full checkpoint leaves a small WAL behind.

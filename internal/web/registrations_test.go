@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -254,6 +255,38 @@ func TestFullEventWithWaitlistSaysSo(t *testing.T) {
 	}
 }
 
+// TestFullEventRefusesUnderConcurrency: without a waiting list, guests who
+// arrive together with the last ones get a clear 409, and exactly the
+// capacity is confirmed.
+func TestFullEventRefusesUnderConcurrency(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", intp(10), nil, false))
+	var created, refused atomic.Int32
+	var group sync.WaitGroup
+	for i := range 50 {
+		group.Add(1)
+		go func() {
+			defer group.Done()
+			var e apiError
+			switch code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), &e); {
+			case code == http.StatusCreated:
+				created.Add(1)
+			case code == http.StatusConflict && e.Error.Code == "event_full":
+				refused.Add(1)
+			default:
+				t.Errorf("registration %d: %d %+v", i, code, e)
+			}
+		}()
+	}
+	group.Wait()
+	if created.Load() != 10 || refused.Load() != 40 {
+		t.Errorf("%d created, %d refused; want 10 and 40", created.Load(), refused.Load())
+	}
+	org := ta.token(t, store.RoleOrganiser)
+	if regs := ta.registrations(t, "forum", org, ""); len(regs) != 10 || countStatus(regs, "confirmed") != 10 {
+		t.Errorf("%d registrations stored, want 10 confirmed", len(regs))
+	}
+}
+
 func TestApprovalMode(t *testing.T) {
 	e := smallForum("forum", intp(1), nil, true)
 	e.Registration.Mode = "approval"
@@ -345,28 +378,55 @@ func TestRaisedCapacityPromotes(t *testing.T) {
 // answer is 429 in the error shape, or an error page for browsers.
 func TestRateLimits(t *testing.T) {
 	ta := startAppWith(t, map[string]string{"FOYER_RATE_LIMIT": "on"}, false, smallForum("forum", nil, nil, true))
-	limited := 0
+	var limited atomic.Int32
+	var group sync.WaitGroup
 	for i := range 40 {
-		var e apiError
-		code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), &e)
-		if code == http.StatusTooManyRequests {
-			limited++
-			if e.Error.Code != "rate_limited" || e.Error.Message == "" {
-				t.Errorf("429 answer = %+v", e)
+		group.Add(1)
+		go func() {
+			defer group.Done()
+			var e apiError
+			code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), &e)
+			if code == http.StatusTooManyRequests {
+				limited.Add(1)
+				if e.Error.Code != "rate_limited" || e.Error.Message == "" {
+					t.Errorf("429 answer = %+v", e)
+				}
+			} else if code != http.StatusCreated {
+				t.Errorf("registration %d: %d", i, code)
 			}
-		} else if code != http.StatusCreated {
-			t.Errorf("registration %d: %d", i, code)
-		}
+		}()
 	}
-	if limited == 0 || limited == 40 {
-		t.Errorf("%d of 40 rapid registrations limited: want some, not all", limited)
+	group.Wait()
+	if n := limited.Load(); n == 0 || n == 40 {
+		t.Errorf("%d of 40 rapid registrations limited: want some, not all", n)
 	}
+	// Logins at once: the limit applies before the (slow) password check,
+	// so this holds however fast the machine is.
 	c := browserish(t)
+	res, page := get(t, c, ta.srv.URL+"/login")
+	if res.StatusCode != 200 {
+		t.Fatalf("login page: %d", res.StatusCode)
+	}
+	token := csrfField.FindStringSubmatch(page)[1]
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	statuses := map[int]int{}
 	for range 15 {
-		res, _ := submitForm(t, c, ta.srv.URL, "/login", "/login", url.Values{"email": {"x@example.org"}, "password": {"wrong"}})
-		statuses[res.StatusCode]++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := c.PostForm(ta.srv.URL+"/login", url.Values{"_csrf": {token}, "email": {"x@example.org"}, "password": {"wrong"}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			mu.Lock()
+			statuses[res.StatusCode]++
+			mu.Unlock()
+		}()
 	}
+	wg.Wait()
 	if statuses[http.StatusTooManyRequests] == 0 || statuses[http.StatusUnauthorized] == 0 {
 		t.Errorf("login statuses %v: want 401s, then 429s", statuses)
 	}
