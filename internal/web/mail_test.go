@@ -380,3 +380,61 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	res.Body.Close()
 	return res, string(data)
 }
+
+// TestEveryMailKind walks a registration through each status and checks the
+// email each change sends: its subject in the attendee's language, and the
+// QR ticket only where the place is confirmed.
+func TestEveryMailKind(t *testing.T) {
+	e := smallForum("forum", intp(1), nil, true)
+	e.Registration.Mode = "approval"
+	ta := startApp(t, true, e)
+	org := ta.token(t, store.RoleOrganiser)
+	register := func(n int) int64 {
+		var r apiRegistration
+		if code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(n, map[string]any{"language": "de"}), &r); code != 201 {
+			t.Fatalf("register %d: %d", n, code)
+		}
+		return r.ID
+	}
+	act := func(id int64, action string) {
+		if code := ta.call(t, "POST", fmt.Sprintf("/api/v1/registrations/%d/%s", id, action), org, nil, nil); code != 200 {
+			t.Fatalf("%s %d: %d", action, id, code)
+		}
+	}
+	steps := []struct {
+		do      func()
+		to      int // guest number
+		subject string
+		ticket  bool
+	}{
+		{func() { register(1) }, 1, "Anmeldung eingegangen", false},
+		{func() { act(1, "approve") }, 1, "Anmeldung bestätigt – Ihr Ticket", true},
+		{func() { register(2) }, 2, "Anmeldung eingegangen", false},
+		{func() { act(2, "approve") }, 2, "Auf der Warteliste", false}, // the one place is taken
+		{func() { register(3) }, 3, "Anmeldung eingegangen", false},
+		{func() { act(3, "reject") }, 3, "Ihre Anmeldung", false},
+		{func() { act(1, "cancel") }, 1, "Anmeldung storniert", false},
+		{func() {}, 2, "Ein Platz für Sie", true}, // promoted by the cancellation
+		{func() { act(2, "resend") }, 2, "Ihr Ticket", true},
+	}
+	for i, s := range steps {
+		s.do()
+		m := ta.smtp.WaitFor(t, i+1, 20*time.Second)[i]
+		p, err := m.Parse()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("guest%d@example.org", s.to); m.To[0] != want {
+			t.Errorf("step %d: email to %s, want %s", i+1, m.To[0], want)
+		}
+		if !strings.HasPrefix(p.Subject, s.subject) {
+			t.Errorf("step %d: subject %q, want %q…", i+1, p.Subject, s.subject)
+		}
+		if got := p.ByContentID("ticket") != nil; got != s.ticket {
+			t.Errorf("step %d (%s): QR ticket attached %v, want %v", i+1, s.subject, got, s.ticket)
+		}
+		if p.Text == "" || p.HTML == "" {
+			t.Errorf("step %d: text or HTML part missing (%s)", i+1, p.Structure)
+		}
+	}
+}

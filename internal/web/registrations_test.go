@@ -431,3 +431,55 @@ func TestRateLimits(t *testing.T) {
 		t.Errorf("login statuses %v: want 401s, then 429s", statuses)
 	}
 }
+
+func TestRegistrationListFilters(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", intp(3), intp(1), true))
+	org := ta.token(t, store.RoleOrganiser)
+	for i := range 5 {
+		extra := map[string]any{"organisation": fmt.Sprintf("Firma %d", i)}
+		if i < 2 {
+			extra["sessions"] = []string{"ws-maintenance"}
+		}
+		if i == 4 {
+			extra["first_name"], extra["last_name"] = "Zoë", "Ångström"
+		}
+		ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, extra), nil)
+	}
+	cases := []struct {
+		query string
+		want  int
+	}{
+		{"", 5},
+		{"status=confirmed", 3},
+		{"status=waitlisted", 2},
+		{"session=ws-maintenance", 2},
+		{"q=Firma+3", 1},
+		{"q=%C3%85ngstr", 1}, // Ångstr
+		{"q=guest1%40example", 1},
+		{"q=100%25", 0}, // a LIKE wildcard is taken literally
+		{"checked_in=false", 5},
+		{"checked_in=true", 0},
+	}
+	for _, c := range cases {
+		if got := len(ta.registrations(t, "forum", org, c.query)); got != c.want {
+			t.Errorf("%q: %d registrations, want %d", c.query, got, c.want)
+		}
+	}
+	var page struct {
+		Registrations []apiRegistration `json:"registrations"`
+		Total         int               `json:"total"`
+	}
+	ta.call(t, "GET", "/api/v1/events/forum/registrations?limit=2&offset=2", org, nil, &page)
+	if page.Total != 5 || len(page.Registrations) != 2 || page.Registrations[0].LastName != "Number 2" {
+		t.Errorf("page 2 of 2 = total %d, %d rows", page.Total, len(page.Registrations))
+	}
+	for _, bad := range []string{"status=maybe", "session=nope", "checked_in=perhaps", "limit=0", "limit=5000", "offset=-1"} {
+		var e apiError
+		if code := ta.call(t, "GET", "/api/v1/events/forum/registrations?"+bad, org, nil, &e); code != 400 || len(e.Error.Fields) != 1 {
+			t.Errorf("%s: %d %+v, want 400 naming the filter", bad, code, e)
+		}
+	}
+	if code := ta.call(t, "GET", "/api/v1/events/nope/registrations", org, nil, nil); code != 404 {
+		t.Errorf("unknown event: %d", code)
+	}
+}
