@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/foyer-events/foyer/internal/programme"
 )
@@ -82,6 +83,7 @@ func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool
 		}
 		return rebalance(ctx, tx, saved)
 	})
+	s.events.forget(e.Slug)
 	if err != nil {
 		return false, fmt.Errorf("store: save event %s: %w", e.Slug, err)
 	}
@@ -324,20 +326,35 @@ func (s *Store) EventSlugs(ctx context.Context, publishedOnly bool) ([]string, e
 	return slugs, rows.Err()
 }
 
-// eventCache keeps loaded programmes, keyed by slug and checked against the
-// event's updated_at, so that a page or a registration costs one indexed
-// lookup instead of six queries, and an import by another process (foyer
-// import next to the server) is still seen at once.
+// eventCache keeps loaded programmes, so that a page or a registration
+// does not cost six queries. An entry is trusted for eventRecheck; after
+// that one indexed lookup of the event's updated_at tells whether it still
+// holds. Changes made through this process drop the entry at once; one made
+// by another process (foyer import next to the server) shows within
+// eventRecheck.
 type eventCache struct {
-	mu     sync.Mutex
-	bySlug map[string]*Event
-	stamp  map[string]string
+	mu      sync.Mutex
+	entries map[string]*cachedEvent
 }
+
+type cachedEvent struct {
+	ev      *Event
+	checked time.Time
+}
+
+const eventRecheck = time.Second
 
 // GetEvent returns the whole programme of the event with that slug, its
 // times in the event's time zone, or ErrNotFound. The Event may be shared
 // with other callers: treat it as read-only.
 func (s *Store) GetEvent(ctx context.Context, slug string) (*Event, error) {
+	c := &s.events
+	c.mu.Lock()
+	entry := c.entries[slug]
+	c.mu.Unlock()
+	if entry != nil && time.Since(entry.checked) < eventRecheck {
+		return entry.ev, nil
+	}
 	var stamp string
 	err := s.read.QueryRowContext(ctx, "SELECT updated_at FROM events WHERE slug = ?", slug).Scan(&stamp)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -346,48 +363,49 @@ func (s *Store) GetEvent(ctx context.Context, slug string) (*Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: get event %s: %w", slug, err)
 	}
-	c := &s.events
-	c.mu.Lock()
-	ev, ok := c.bySlug[slug]
-	fresh := ok && c.stamp[slug] == stamp
-	c.mu.Unlock()
-	if fresh {
-		return ev, nil
-	}
-	ev, stamp, err = s.loadEventFresh(ctx, slug)
-	if err != nil {
+	var ev *Event
+	if entry != nil && entry.ev.Version == stamp {
+		ev = entry.ev
+	} else if ev, err = s.loadEventFresh(ctx, slug); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	if c.bySlug == nil {
-		c.bySlug, c.stamp = map[string]*Event{}, map[string]string{}
+	if c.entries == nil {
+		c.entries = map[string]*cachedEvent{}
 	}
-	c.bySlug[slug], c.stamp[slug] = ev, stamp
+	c.entries[slug] = &cachedEvent{ev: ev, checked: time.Now()}
 	c.mu.Unlock()
 	return ev, nil
 }
 
+// forget drops a cached programme after this process changed it.
+func (c *eventCache) forget(slug string) {
+	c.mu.Lock()
+	delete(c.entries, slug)
+	c.mu.Unlock()
+}
+
 // loadEventFresh reads the programme and its updated_at in one read
 // transaction, so the stamp belongs to what was read.
-func (s *Store) loadEventFresh(ctx context.Context, slug string) (*Event, string, error) {
+func (s *Store) loadEventFresh(ctx context.Context, slug string) (*Event, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, "", fmt.Errorf("store: get event: %w", err)
+		return nil, fmt.Errorf("store: get event: %w", err)
 	}
 	defer tx.Rollback()
 	var stamp string
 	if err := tx.QueryRowContext(ctx, "SELECT updated_at FROM events WHERE slug = ?", slug).Scan(&stamp); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", ErrNotFound
+			return nil, ErrNotFound
 		}
-		return nil, "", fmt.Errorf("store: get event %s: %w", slug, err)
+		return nil, fmt.Errorf("store: get event %s: %w", slug, err)
 	}
 	ev, err := loadEvent(ctx, tx, slug)
 	if err != nil {
-		return nil, "", fmt.Errorf("store: get event %s: %w", slug, err)
+		return nil, fmt.Errorf("store: get event %s: %w", slug, err)
 	}
 	ev.Version = stamp
-	return ev, stamp, nil
+	return ev, nil
 }
 
 func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {

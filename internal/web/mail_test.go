@@ -401,40 +401,53 @@ func TestEveryMailKind(t *testing.T) {
 			t.Fatalf("%s %d: %d", action, id, code)
 		}
 	}
-	steps := []struct {
-		do      func()
+	type email struct {
 		to      int // guest number
 		subject string
 		ticket  bool
-	}{
-		{func() { register(1) }, 1, "Anmeldung eingegangen", false},
-		{func() { act(1, "approve") }, 1, "Anmeldung bestätigt – Ihr Ticket", true},
-		{func() { register(2) }, 2, "Anmeldung eingegangen", false},
-		{func() { act(2, "approve") }, 2, "Auf der Warteliste", false}, // the one place is taken
-		{func() { register(3) }, 3, "Anmeldung eingegangen", false},
-		{func() { act(3, "reject") }, 3, "Ihre Anmeldung", false},
-		{func() { act(1, "cancel") }, 1, "Anmeldung storniert", false},
-		{func() {}, 2, "Ein Platz für Sie", true}, // promoted by the cancellation
-		{func() { act(2, "resend") }, 2, "Ihr Ticket", true},
 	}
+	steps := []struct {
+		do     func()
+		emails []email // in any order: the worker sends in parallel
+	}{
+		{func() { register(1) }, []email{{1, "Anmeldung eingegangen", false}}},
+		{func() { act(1, "approve") }, []email{{1, "Anmeldung bestätigt – Ihr Ticket", true}}},
+		{func() { register(2) }, []email{{2, "Anmeldung eingegangen", false}}},
+		{func() { act(2, "approve") }, []email{{2, "Auf der Warteliste", false}}}, // the one place is taken
+		{func() { register(3) }, []email{{3, "Anmeldung eingegangen", false}}},
+		{func() { act(3, "reject") }, []email{{3, "Ihre Anmeldung", false}}},
+		// Cancelling frees the place for the guest waiting.
+		{func() { act(1, "cancel") }, []email{{1, "Anmeldung storniert", false}, {2, "Ein Platz für Sie", true}}},
+		{func() { act(2, "resend") }, []email{{2, "Ihr Ticket", true}}},
+	}
+	sent := 0
 	for i, s := range steps {
 		s.do()
-		m := ta.smtp.WaitFor(t, i+1, 20*time.Second)[i]
-		p, err := m.Parse()
-		if err != nil {
-			t.Fatal(err)
+		msgs := ta.smtp.WaitFor(t, sent+len(s.emails), 20*time.Second)[sent:]
+		sent += len(s.emails)
+		byTo := map[string]*mailtest.Parsed{}
+		for _, m := range msgs {
+			p, err := m.Parse()
+			if err != nil {
+				t.Fatal(err)
+			}
+			byTo[m.To[0]] = p
 		}
-		if want := fmt.Sprintf("guest%d@example.org", s.to); m.To[0] != want {
-			t.Errorf("step %d: email to %s, want %s", i+1, m.To[0], want)
-		}
-		if !strings.HasPrefix(p.Subject, s.subject) {
-			t.Errorf("step %d: subject %q, want %q…", i+1, p.Subject, s.subject)
-		}
-		if got := p.ByContentID("ticket") != nil; got != s.ticket {
-			t.Errorf("step %d (%s): QR ticket attached %v, want %v", i+1, s.subject, got, s.ticket)
-		}
-		if p.Text == "" || p.HTML == "" {
-			t.Errorf("step %d: text or HTML part missing (%s)", i+1, p.Structure)
+		for _, want := range s.emails {
+			p := byTo[fmt.Sprintf("guest%d@example.org", want.to)]
+			if p == nil {
+				t.Errorf("step %d: no email to guest %d", i+1, want.to)
+				continue
+			}
+			if !strings.HasPrefix(p.Subject, want.subject) {
+				t.Errorf("step %d: subject %q, want %q…", i+1, p.Subject, want.subject)
+			}
+			if got := p.ByContentID("ticket") != nil; got != want.ticket {
+				t.Errorf("step %d (%s): QR ticket attached %v, want %v", i+1, want.subject, got, want.ticket)
+			}
+			if p.Text == "" || p.HTML == "" {
+				t.Errorf("step %d: text or HTML part missing (%s)", i+1, p.Structure)
+			}
 		}
 	}
 }
