@@ -1,20 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/foyerproc"
 )
 
 // Deadlines for foyer processes.
@@ -43,153 +37,73 @@ type Foyer struct {
 	// Healthy is the time from exec to the first 200 on GET /healthz.
 	Healthy time.Duration
 
-	bin     string
-	env     []string
-	cmd     *exec.Cmd
+	proc    *foyerproc.Process
 	logPath string
 	logFile *os.File
-	exited  chan struct{} // closed when the process has exited
-	err     error         // its exit error, once exited is closed
 }
 
 // start runs `foyer serve --demo` on data (created if missing) and waits
-// until it is healthy. A port that was taken between finding it free and
-// foyer binding it is retried on another.
+// until it is healthy, on another port if the first was taken.
 func (l *launcher) start(ctx context.Context, data string) (*Foyer, error) {
 	if err := os.MkdirAll(data, 0o755); err != nil {
 		return nil, err
 	}
-	for attempt := 1; ; attempt++ {
-		f, err := l.launch(ctx, data)
-		if err == nil {
-			return f, nil
-		}
-		if attempt < 3 && strings.Contains(err.Error(), "address already in use") {
-			continue
-		}
-		return nil, err
-	}
+	return foyerproc.Retry(func() (*Foyer, error) { return l.launch(ctx, data) }, nil)
 }
 
 func (l *launcher) launch(ctx context.Context, data string) (*Foyer, error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
 	l.started++
 	f := &Foyer{
-		URL:     "http://" + addr,
 		Data:    data,
-		bin:     l.bin,
 		logPath: filepath.Join(l.work, fmt.Sprintf("foyer-%d.log", l.started)),
-		exited:  make(chan struct{}),
 	}
-	f.env = append(environWithoutFoyer(),
-		"FOYER_DATA="+data,
-		"FOYER_ADDR="+addr,
-		"FOYER_RATE_LIMIT=off",
-		"FOYER_ADMIN_PASSWORD="+adminPassword,
-		"FOYER_SMTP_URL="+l.smtpURL,
-	)
 	// foyer logs every registration; a file costs less than a pipe we read.
+	var err error
 	if f.logFile, err = os.Create(f.logPath); err != nil {
 		return nil, err
 	}
-	f.cmd = exec.Command(l.bin, "serve", "--demo")
-	f.cmd.Env = f.env
-	f.cmd.Stdout = f.logFile
-	f.cmd.Stderr = f.logFile
-	setProcAttr(f.cmd)
-	started := time.Now()
-	if err := f.cmd.Start(); err != nil {
+	f.proc, err = foyerproc.Start(foyerproc.Options{
+		Binary: l.bin,
+		Data:   data,
+		Env: []string{
+			"FOYER_RATE_LIMIT=off",
+			"FOYER_ADMIN_PASSWORD=" + adminPassword,
+			"FOYER_SMTP_URL=" + l.smtpURL,
+		},
+		Args:   []string{"serve", "--demo"},
+		Stdout: f.logFile,
+		Stderr: f.logFile,
+	})
+	if err != nil {
 		f.logFile.Close()
-		return nil, fmt.Errorf("start foyer serve: %w", err)
+		return nil, err
 	}
-	go func() {
-		f.err = f.cmd.Wait()
-		close(f.exited)
-	}()
-	if err := f.waitHealthy(ctx); err != nil {
-		f.cmd.Process.Kill()
-		<-f.exited
+	if err := f.proc.WaitHealthy(ctx, startTimeout); err != nil {
 		f.logFile.Close()
 		return nil, fmt.Errorf("%w\nfoyer log:\n%s", err, f.LogTail(20))
 	}
-	f.Healthy = time.Since(started)
+	f.Healthy = time.Since(f.proc.Started())
+	f.URL = f.proc.URL()
 	return f, nil
 }
 
-// waitHealthy polls GET /healthz every millisecond (a refused connection
-// costs microseconds) until it answers 200.
-func (f *Foyer) waitHealthy(ctx context.Context) error {
-	probe := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	deadline := time.Now().Add(startTimeout)
-	last := errors.New("no answer yet")
-	for {
-		select {
-		case <-f.exited:
-			return fmt.Errorf("foyer serve exited before it was healthy: %v", f.err)
-		case <-ctx.Done():
-			return ctx.Err()
-		default:
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("foyer serve not healthy after %s: %v", startTimeout, last)
-		}
-		resp, err := probe.Get(f.URL + "/healthz")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("GET /healthz: %s", resp.Status)
-		}
-		last = err
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // PID is the process id of foyer serve.
-func (f *Foyer) PID() int { return f.cmd.Process.Pid }
+func (f *Foyer) PID() int { return f.proc.PID() }
 
 // Exited reports whether the process has ended.
-func (f *Foyer) Exited() bool {
-	select {
-	case <-f.exited:
-		return true
-	default:
-		return false
-	}
-}
+func (f *Foyer) Exited() bool { return f.proc.Exited() }
 
 // ExitErr is the process's exit error once it has exited.
-func (f *Foyer) ExitErr() error {
-	<-f.exited
-	return f.err
-}
+func (f *Foyer) ExitErr() error { return f.proc.Wait() }
 
 // Stop sends SIGTERM and waits for a clean exit, killing the process if it
 // does not exit in time.
 func (f *Foyer) Stop() error {
 	defer f.logFile.Close()
-	if f.Exited() {
-		return fmt.Errorf("foyer serve had died: %v\n%s", f.err, f.LogTail(20))
+	if err := f.proc.Stop(shutdownTimeout); err != nil {
+		return fmt.Errorf("%w\n%s", err, f.LogTail(20))
 	}
-	if err := f.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return fmt.Errorf("SIGTERM foyer serve: %w", err)
-	}
-	select {
-	case <-f.exited:
-		if f.err != nil {
-			return fmt.Errorf("foyer serve did not exit cleanly after SIGTERM: %v\n%s", f.err, f.LogTail(20))
-		}
-		return nil
-	case <-time.After(shutdownTimeout):
-		f.cmd.Process.Kill()
-		<-f.exited
-		return fmt.Errorf("foyer serve still running %s after SIGTERM; killed", shutdownTimeout)
-	}
+	return nil
 }
 
 // Command runs another foyer subcommand against the same data folder, with
@@ -197,20 +111,16 @@ func (f *Foyer) Stop() error {
 func (f *Foyer) Command(ctx context.Context, stdin string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, f.bin, args...)
-	cmd.Env = f.env
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("foyer %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+	out, errOut, err := f.proc.Command(ctx, stdin, args...)
+	if err != nil {
+		return "", fmt.Errorf("foyer %s: %v\n%s", strings.Join(args, " "), err, errOut)
 	}
-	return out.String(), nil
+	return out, nil
 }
 
 // LogTail returns the last n lines foyer logged.
 func (f *Foyer) LogTail(n int) string {
-	lines := f.logLines()
+	lines := strings.Split(strings.TrimSuffix(f.log(), "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
@@ -218,49 +128,13 @@ func (f *Foyer) LogTail(n int) string {
 }
 
 // ErrorLines returns the lines foyer logged at level ERROR.
-func (f *Foyer) ErrorLines() []string {
-	var out []string
-	for _, l := range f.logLines() {
-		if strings.Contains(l, "level=ERROR") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
+func (f *Foyer) ErrorLines() []string { return foyerproc.ErrorLines(f.log()) }
 
-func (f *Foyer) logLines() []string {
-	file, err := os.Open(f.logPath)
+// log is what foyer has written to its log file so far.
+func (f *Foyer) log() string {
+	data, err := os.ReadFile(f.logPath)
 	if err != nil {
-		return nil
+		return ""
 	}
-	defer file.Close()
-	var lines []string
-	sc := bufio.NewScanner(file)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-	return lines
-}
-
-// freeAddr returns a loopback address whose port was free a moment ago.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
-// environWithoutFoyer is this process's environment without FOYER_*
-// settings, so that a developer's own do not change what is measured.
-func environWithoutFoyer() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "FOYER_") {
-			env = append(env, kv)
-		}
-	}
-	return env
+	return string(data)
 }

@@ -14,7 +14,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,7 +22,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +29,7 @@ import (
 	// linking them in makes go test's cache see every change to the code,
 	// views and assets, so a cached e2e result is never stale.
 	_ "github.com/foyer-events/foyer/internal/cli"
+	"github.com/foyer-events/foyer/internal/foyerproc"
 )
 
 // adminPassword is the FOYER_ADMIN_PASSWORD of every instance, so that tests
@@ -125,12 +124,9 @@ type Instance struct {
 	Addr string // 127.0.0.1:PORT
 	Data string // FOYER_DATA: foyer.db and, without SMTP, mail/*.eml
 
-	env    []string
-	cmd    *exec.Cmd
+	proc   *foyerproc.Process
 	stdout *syncBuffer
 	stderr *syncBuffer
-	exited chan struct{} // closed when the process has exited
-	err    error         // the process's exit error, once exited is closed
 	client *http.Client
 }
 
@@ -140,133 +136,64 @@ type Instance struct {
 func startFoyer(t testing.TB, opts Options) *Instance {
 	t.Helper()
 	data := t.TempDir()
-	// A port found free may be taken before the server binds it: try again.
-	for attempt := 1; ; attempt++ {
-		in, err := launch(t, data, opts)
-		if err == nil {
-			return in
-		}
-		if attempt < 3 && strings.Contains(err.Error(), "address already in use") {
-			t.Logf("retrying on another port: %v", err)
-			continue
-		}
+	in, err := foyerproc.Retry(
+		func() (*Instance, error) { return launch(t, data, opts) },
+		func(err error) { t.Logf("retrying on another port: %v", err) },
+	)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return in
 }
 
 func launch(t testing.TB, data string, opts Options) (*Instance, error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
 	in := &Instance{
-		URL:    "http://" + addr,
-		Addr:   addr,
 		Data:   data,
 		stdout: &syncBuffer{},
 		stderr: &syncBuffer{},
-		exited: make(chan struct{}),
 		client: &http.Client{
 			Timeout: requestTimeout,
 			// Tests look at redirects themselves (login, language).
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
-	in.env = append(foyerEnviron(),
-		"FOYER_DATA="+data,
-		"FOYER_ADDR="+addr,
-		"FOYER_RATE_LIMIT=off",
-		"FOYER_ADMIN_PASSWORD="+adminPassword,
-	)
-	in.env = append(in.env, opts.Env...)
 	args := []string{"serve"}
 	if opts.Demo {
 		args = append(args, "--demo")
 	}
-	in.cmd = exec.Command(foyerBin, args...)
-	in.cmd.Env = in.env
-	in.cmd.Stdout = in.stdout
-	in.cmd.Stderr = in.stderr
-	setProcAttr(in.cmd)
-	if err := in.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start foyer serve: %w", err)
+	proc, err := foyerproc.Start(foyerproc.Options{
+		Binary: foyerBin,
+		Data:   data,
+		Env:    append([]string{"FOYER_RATE_LIMIT=off", "FOYER_ADMIN_PASSWORD=" + adminPassword}, opts.Env...),
+		Args:   args,
+		Stdout: in.stdout,
+		Stderr: in.stderr,
+	})
+	if err != nil {
+		return nil, err
 	}
-	go func() {
-		in.err = in.cmd.Wait()
-		close(in.exited)
-	}()
-	if err := in.waitHealthy(); err != nil {
-		in.cmd.Process.Kill()
-		<-in.exited
+	if err := proc.WaitHealthy(context.Background(), startTimeout); err != nil {
 		return nil, fmt.Errorf("%w\nstdout:\n%s\nstderr:\n%s", err, in.stdout, in.stderr)
 	}
+	in.proc, in.URL, in.Addr = proc, proc.URL(), proc.Addr()
 	t.Cleanup(func() { in.stop(t, opts) })
 	return in, nil
 }
 
-// waitHealthy polls GET /healthz until it answers 200, the process exits or
-// the start deadline passes.
-func (in *Instance) waitHealthy() error {
-	deadline := time.NewTimer(startTimeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	probe := &http.Client{Timeout: time.Second}
-	last := errors.New("no answer yet")
-	for {
-		select {
-		case <-in.exited:
-			return fmt.Errorf("foyer serve exited before it was healthy: %v", in.err)
-		case <-deadline.C:
-			return fmt.Errorf("foyer serve not healthy after %s: %v", startTimeout, last)
-		case <-tick.C:
-		}
-		resp, err := probe.Get(in.URL + "/healthz")
-		if err != nil {
-			last = err
-			continue
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusOK {
-			return nil
-		}
-		last = fmt.Errorf("GET /healthz: %s", resp.Status)
-	}
-}
-
 // stop sends SIGTERM and checks for a clean exit, then for errors in the log.
 func (in *Instance) stop(t testing.TB, opts Options) {
-	select {
-	case <-in.exited:
-		t.Errorf("foyer serve died during the test: %v\nstderr:\n%s", in.err, in.stderr)
-		return
-	default:
-	}
 	in.client.CloseIdleConnections()
 	started := time.Now()
-	if err := in.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Errorf("SIGTERM: %v", err)
-	}
-	select {
-	case <-in.exited:
-		if in.err != nil {
-			t.Errorf("foyer serve did not exit cleanly after SIGTERM: %v\nstderr:\n%s", in.err, in.stderr)
-		}
-	case <-time.After(shutdownTimeout):
-		in.cmd.Process.Kill()
-		<-in.exited
-		t.Errorf("foyer serve still running %s after SIGTERM; killed\nstderr:\n%s", shutdownTimeout, in.stderr)
+	if err := in.proc.Stop(shutdownTimeout); err != nil {
+		t.Errorf("%v\nstderr:\n%s", err, in.stderr)
 		return
 	}
 	if d := time.Since(started); d > 2*time.Second {
 		t.Logf("foyer serve took %s to shut down", d.Round(time.Millisecond))
 	}
 	if !opts.AllowErrorLogs {
-		for _, line := range strings.Split(in.stderr.String(), "\n") {
-			if strings.Contains(line, "level=ERROR") {
-				t.Errorf("foyer serve logged an error: %s", line)
-			}
+		for _, line := range foyerproc.ErrorLines(in.stderr.String()) {
+			t.Errorf("foyer serve logged an error: %s", line)
 		}
 	}
 }
@@ -274,28 +201,6 @@ func (in *Instance) stop(t testing.TB, opts Options) {
 // Stdout and Stderr return what the server printed so far.
 func (in *Instance) Stdout() string { return in.stdout.String() }
 func (in *Instance) Stderr() string { return in.stderr.String() }
-
-// freeAddr returns a loopback address whose port was free a moment ago.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
-// foyerEnviron is the test's environment without FOYER_* variables, so that
-// a developer's own settings do not leak into the instances.
-func foyerEnviron() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "FOYER_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
 
 // run runs `foyer ARGS...` against the instance's data folder, with empty
 // stdin, and returns its exit status and output.
@@ -309,22 +214,17 @@ func (in *Instance) runInput(t testing.TB, stdin string, args ...string) (code i
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, foyerBin, args...)
-	cmd.Env = in.env
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
+	stdout, stderr, err := in.proc.Command(ctx, stdin, args...)
 	var exit *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
-		t.Fatalf("foyer %s: no exit within %s\nstderr:\n%s", strings.Join(args, " "), commandTimeout, errOut.String())
+		t.Fatalf("foyer %s: no exit within %s\nstderr:\n%s", strings.Join(args, " "), commandTimeout, stderr)
 	case errors.As(err, &exit):
-		return exit.ExitCode(), out.String(), errOut.String()
+		return exit.ExitCode(), stdout, stderr
 	case err != nil:
 		t.Fatalf("foyer %s: %v", strings.Join(args, " "), err)
 	}
-	return 0, out.String(), errOut.String()
+	return 0, stdout, stderr
 }
 
 // mustRun runs a command that must succeed and returns its stdout.
