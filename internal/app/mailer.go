@@ -259,7 +259,7 @@ func (m *Mailer) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 		if err != nil {
 			return nil, err
 		}
-		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen, reg.Email)
+		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen)
 		msg.Attachments = []mail.Attachment{
 			{Name: "ticket.png", ContentType: "image/png", Data: png, Inline: true, ContentID: "ticket"},
 			{Name: "ticket-" + ev.Slug + ".png", ContentType: "image/png", Data: png},

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/foyer-events/foyer/internal/i18n"
 )
 
 // The schedule exports: c3voc schedule.json v1, frab schedule.xml and
@@ -783,21 +785,14 @@ func ScheduleXML(e *Event, lang, baseURL string) ([]byte, error) {
 
 // ---- iCalendar ----
 
-// roleLabels name speaker roles in calendar descriptions, where a bare
-// "panellist" in English would stand out in a German or Chinese text.
-var roleLabels = map[string]Text{
-	"speaker":   {"en": "Speaker", "de": "Vortrag", "zh": "演讲嘉宾"},
-	"moderator": {"en": "Moderator", "de": "Moderation", "zh": "主持人"},
-	"panellist": {"en": "Panellist", "de": "Podium", "zh": "对话嘉宾"},
-	"chair":     {"en": "Chair", "de": "Vorsitz", "zh": "主席"},
-	"host":      {"en": "Host", "de": "Gastgeber", "zh": "东道主"},
-}
-
+// roleLabel names a speaker role in calendar descriptions with the same
+// words as the agenda page, where a bare "panellist" in English would stand
+// out in a German or Chinese text.
 func roleLabel(role, lang string) string {
-	if l := roleLabels[role].In(lang, "en"); l != "" {
-		return l
+	if !slices.Contains(Roles, role) {
+		return role
 	}
-	return role
+	return i18n.T(lang, "role."+role)
 }
 
 // calendar writes an iCalendar stream: CRLF line ends, lines folded at 75
@@ -1035,10 +1030,9 @@ func ScheduleICS(e *Event, lang, baseURL string) []byte {
 // who also subscribes sees each session once.
 //
 // It is sent as METHOD:PUBLISH so that mail clients offer "add to calendar"
-// instead of a meeting request with accept/decline buttons. RFC 5546 forbids
-// ATTENDEE in PUBLISH, so attendeeEmail is not written into the file; it is
-// accepted so that callers need not change if foyer moves to METHOD:REQUEST.
-func InviteICS(e *Event, lang, baseURL string, sessions []string, attendeeEmail string) []byte {
+// instead of a meeting request with accept/decline buttons (RFC 5546 allows
+// no ATTENDEE in PUBLISH, so the guest is not named in it).
+func InviteICS(e *Event, lang, baseURL string, sessions []string) []byte {
 	s := buildSchedule(e, lang, baseURL)
 	var chosen []*scheduleItem
 	for _, it := range s.items {

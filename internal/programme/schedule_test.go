@@ -490,7 +490,7 @@ func TestScheduleICS(t *testing.T) {
 			change: func(e *Event) { e.Session("ws-maintenance").Abstract["zh"] = longZh },
 			want: map[string]string{
 				"SUMMARY":     "专题研讨：基于工业人工智能的预测性维护",
-				"DESCRIPTION": longZh + `\n\n演讲嘉宾: Chen Jing (陈静)\, Sichuan Intelligent Manufacturing Institute\n东道主: Thomas Weber\, Deutsche Messe Technology Academy`,
+				"DESCRIPTION": longZh + `\n\n演讲嘉宾: Chen Jing (陈静)\, Sichuan Intelligent Manufacturing Institute\n召集人: Thomas Weber\, Deutsche Messe Technology Academy`,
 			},
 		},
 		{
@@ -646,7 +646,7 @@ func TestInviteICS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lines := icsLines(t, InviteICS(e, "de", testBaseURL, tt.sessions, "guest@example.org"))
+			lines := icsLines(t, InviteICS(e, "de", testBaseURL, tt.sessions))
 			if !slices.Contains(lines, "METHOD:PUBLISH") {
 				t.Error("no METHOD:PUBLISH")
 			}
