@@ -23,8 +23,3 @@ func Date(lang string, t time.Time) string {
 	}
 	return t.Format("Monday, 2 January 2006")
 }
-
-// DateTime is Date followed by the clock time and the zone's abbreviation.
-func DateTime(lang string, t time.Time) string {
-	return Date(lang, t) + " " + t.Format("15:04") + " " + t.Format("MST")
-}

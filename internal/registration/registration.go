@@ -4,7 +4,6 @@ package registration
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
@@ -349,44 +348,6 @@ func DecodeAnswers(s string) map[string]any {
 	m := map[string]any{}
 	json.Unmarshal([]byte(s), &m)
 	return m
-}
-
-// AnswerText renders an answer for people: lists joined, booleans as yes/no
-// in lang, choice values as their labels.
-func AnswerText(q *programme.Question, v any, lang, fallback string) string {
-	label := func(value string) string {
-		for _, o := range q.Options {
-			if o.Value == value {
-				return o.Label.In(lang, fallback)
-			}
-		}
-		return value
-	}
-	switch x := v.(type) {
-	case bool:
-		if x {
-			return i18n.T(lang, "reg.yes")
-		}
-		return i18n.T(lang, "reg.no")
-	case string:
-		if q.Type == "choice" {
-			return label(x)
-		}
-		return x
-	case []any:
-		parts := make([]string, len(x))
-		for i, p := range x {
-			parts[i] = label(fmt.Sprint(p))
-		}
-		return strings.Join(parts, ", ")
-	case []string:
-		parts := make([]string, len(x))
-		for i, p := range x {
-			parts[i] = label(p)
-		}
-		return strings.Join(parts, ", ")
-	}
-	return ""
 }
 
 // ValidStatus reports whether s is a registration status.

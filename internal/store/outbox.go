@@ -79,16 +79,3 @@ func (s *Store) RequeueInterrupted(ctx context.Context) error {
 	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'queued' WHERE status = 'sending'")
 	return err
 }
-
-// EventByID loads the programme of the event with that row id.
-func (s *Store) EventByID(ctx context.Context, id int64) (*Event, error) {
-	var slug string
-	err := s.read.QueryRowContext(ctx, "SELECT slug FROM events WHERE id = ?", id).Scan(&slug)
-	if err == sql.ErrNoRows {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: event by id: %w", err)
-	}
-	return s.GetEvent(ctx, slug)
-}

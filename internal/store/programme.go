@@ -28,16 +28,6 @@ type Event struct {
 	Version string
 }
 
-// SessionKey returns the programme id of the session with row id id.
-func (e *Event) SessionKey(id int64) string {
-	for k, v := range e.SessionIDs {
-		if v == id {
-			return k
-		}
-	}
-	return ""
-}
-
 // ErrProgramme wraps a programme change that the stored data does not allow,
 // such as removing a session that attendees have signed up for.
 type ErrProgramme struct{ Problems []programme.Problem }
