@@ -175,7 +175,7 @@ func registerTx(ctx context.Context, tx *sql.Tx, j *registerJob) error {
 	if ev.Registration.Mode == "approval" {
 		status = registration.Pending
 	} else if ev.Capacity != nil {
-		taken, err := count(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
+		taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
 		if err != nil {
 			return err
 		}
@@ -254,11 +254,11 @@ func sessionHasRoom(ctx context.Context, tx *sql.Tx, ev *Event, key string, sess
 	if se == nil || se.Capacity == nil {
 		return true, nil
 	}
-	taken, err := count(ctx, tx, "SELECT confirmed FROM sessions WHERE id = ?", sessionID)
+	taken, err := queryInt(ctx, tx, "SELECT confirmed FROM sessions WHERE id = ?", sessionID)
 	return taken < *se.Capacity, err
 }
 
-func count(ctx context.Context, tx *sql.Tx, query string, args ...any) (int, error) {
+func queryInt(ctx context.Context, tx *sql.Tx, query string, args ...any) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, err
@@ -276,10 +276,11 @@ func enqueueMail(ctx context.Context, tx *sql.Tx, regID int64, kind string) erro
 // promoted gets a "promoted" email. It runs inside the transaction of every
 // change that can free a place.
 func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
-	promoted := map[int64]bool{}
+	// Everyone moved up, to a place or only to a seat, gets one email.
+	promoted := map[int64]struct{}{}
 	for {
 		if ev.Capacity != nil {
-			taken, err := count(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
+			taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
 			if err != nil {
 				return err
 			}
@@ -299,14 +300,14 @@ func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ?", now(), id); err != nil {
 			return err
 		}
-		promoted[id] = true
+		promoted[id] = struct{}{}
 	}
 	for key, sessionID := range ev.SessionIDs {
 		se := ev.Session(key)
 		for {
 			free := true
 			if se != nil && se.Capacity != nil {
-				taken, err := count(ctx, tx, "SELECT confirmed FROM sessions WHERE id = ?", sessionID)
+				taken, err := queryInt(ctx, tx, "SELECT confirmed FROM sessions WHERE id = ?", sessionID)
 				if err != nil {
 					return err
 				}
@@ -330,9 +331,7 @@ func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
 				regID, sessionID); err != nil {
 				return err
 			}
-			if !promoted[regID] {
-				promoted[regID] = false // seat only: still worth an email
-			}
+			promoted[regID] = struct{}{}
 		}
 	}
 	for id := range promoted {
@@ -372,7 +371,7 @@ func (s *Store) Approve(ctx context.Context, ev *Event, id int64) error {
 		}
 		next, kind := registration.Confirmed, MailApproved
 		if ev.Capacity != nil {
-			taken, err := count(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
+			taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
 			if err != nil {
 				return err
 			}
