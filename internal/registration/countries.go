@@ -3,6 +3,7 @@ package registration
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -52,8 +53,25 @@ func CountryName(lang, code string) string {
 }
 
 // Countries lists every country named in lang, sorted the way that language
-// sorts (umlauts in German, pinyin order in Chinese).
+// sorts (umlauts in German, pinyin order in Chinese). The list is built once
+// per language: every registration form shows it. Callers must not change it.
 func Countries(lang string) []Country {
+	cl, ok := countryLists[lang]
+	if !ok {
+		lang, cl = "en", countryLists["en"]
+	}
+	cl.once.Do(func() { cl.list = sortedCountries(lang) })
+	return cl.list
+}
+
+type countryList struct {
+	once sync.Once
+	list []Country
+}
+
+var countryLists = map[string]*countryList{"en": {}, "de": {}, "zh": {}}
+
+func sortedCountries(lang string) []Country {
 	out := make([]Country, len(countryCodes))
 	for i, c := range countryCodes {
 		out[i] = Country{Code: c, Name: CountryName(lang, c)}

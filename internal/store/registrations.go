@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/ticket"
 )
@@ -673,7 +674,7 @@ func (s *Store) SeatCounts(ctx context.Context, ev *Event) (event int, sessions 
 // Figures are an event's live numbers for the organiser's overview.
 type Figures struct {
 	Slug       string
-	Title      string // translated JSON
+	Title      programme.Text
 	StartsAt   time.Time
 	Status     string
 	Capacity   *int
@@ -702,13 +703,13 @@ func (s *Store) EventFigures(ctx context.Context) ([]Figures, error) {
 	var out []Figures
 	for rows.Next() {
 		var f Figures
-		var start string
+		var start, title string
 		var capacity sql.NullInt64
-		if err := rows.Scan(&f.Slug, &f.Title, &start, &f.Status, &capacity, &f.Confirmed, &f.Waitlisted, &f.Pending,
+		if err := rows.Scan(&f.Slug, &title, &start, &f.Status, &capacity, &f.Confirmed, &f.Waitlisted, &f.Pending,
 			&f.Cancelled, &f.MailFailed, &f.MailQueued); err != nil {
 			return nil, err
 		}
-		f.StartsAt, f.Capacity = parseTime(start), intPtr(capacity)
+		f.Title, f.StartsAt, f.Capacity = scanText(title), parseTime(start), intPtr(capacity)
 		out = append(out, f)
 	}
 	return out, rows.Err()
