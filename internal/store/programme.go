@@ -375,26 +375,21 @@ func (c *eventCache) forget(slug string) {
 	c.mu.Unlock()
 }
 
-// loadEventFresh reads the programme and its updated_at in one read
-// transaction, so the stamp belongs to what was read.
+// loadEventFresh reads the programme, its Version included, in one read
+// transaction, so the version belongs to what was read.
 func (s *Store) loadEventFresh(ctx context.Context, slug string) (*Event, error) {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("store: get event: %w", err)
 	}
 	defer tx.Rollback()
-	var stamp string
-	if err := tx.QueryRowContext(ctx, "SELECT updated_at FROM events WHERE slug = ?", slug).Scan(&stamp); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
-		}
-		return nil, fmt.Errorf("store: get event %s: %w", slug, err)
-	}
 	ev, err := loadEvent(ctx, tx, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: get event %s: %w", slug, err)
 	}
-	ev.Version = stamp
 	return ev, nil
 }
 
@@ -407,10 +402,10 @@ func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
 	var priv, pub []byte
 	err := tx.QueryRowContext(ctx, `SELECT id, title, subtitle, description, venue_name, venue_address, timezone,
 		starts_at, ends_at, status, capacity, default_language, reg_mode, reg_opens_at, reg_closes_at, waitlist,
-		privacy_version, privacy_text, ticket_private_key, ticket_public_key FROM events WHERE slug = ?`, slug).Scan(
+		privacy_version, privacy_text, ticket_private_key, ticket_public_key, updated_at FROM events WHERE slug = ?`, slug).Scan(
 		&ev.ID, &title, &subtitle, &description, &e.Venue.Name, &e.Venue.Address, &e.Timezone, &startsAt, &endsAt,
 		&e.Status, &capacity, &e.DefaultLanguage, &e.Registration.Mode, &opens, &closes, &e.Registration.Waitlist,
-		&e.Registration.PrivacyVersion, &privacyText, &priv, &pub)
+		&e.Registration.PrivacyVersion, &privacyText, &priv, &pub, &ev.Version)
 	if err != nil {
 		return nil, err
 	}
