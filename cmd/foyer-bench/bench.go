@@ -172,6 +172,20 @@ func (b *bench) organiserToken(ctx context.Context) (string, error) {
 	return token, nil
 }
 
+// organiserAPI returns the shared instance and an API client that acts as
+// its organiser: what every scenario that creates events starts from.
+func (b *bench) organiserAPI(ctx context.Context) (*Foyer, *api, error) {
+	f, err := b.instance(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	token, err := b.organiserToken(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, newAPI(f, token), nil
+}
+
 // runAll runs the chosen scenarios in order and collects the report.
 func (b *bench) runAll(ctx context.Context) *Report {
 	r := &Report{

@@ -11,15 +11,10 @@ import (
 // attendees for an event with room for all of them and times from the first
 // registration until the sink has every confirmation.
 func runMail(ctx context.Context, b *bench) (outcome, error) {
-	f, err := b.instance(ctx)
+	f, a, err := b.organiserAPI(ctx)
 	if err != nil {
 		return outcome{}, err
 	}
-	token, err := b.organiserToken(ctx)
-	if err != nil {
-		return outcome{}, err
-	}
-	a := newAPI(f, token)
 	n := b.opts.mailCount
 	ev, err := createEvent(ctx, a, eventSpec{slug: "bench-mail", capacity: 2 * n, sessionCapacity: n})
 	if err != nil {

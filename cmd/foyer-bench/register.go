@@ -23,15 +23,10 @@ const smallRegistrations = 2000
 // no session seat was given twice, and that every 201 is a stored
 // registration. A second run on a 100-place event must confirm exactly 100.
 func runRegister(ctx context.Context, b *bench) (outcome, error) {
-	f, err := b.instance(ctx)
+	f, a, err := b.organiserAPI(ctx)
 	if err != nil {
 		return outcome{}, err
 	}
-	token, err := b.organiserToken(ctx)
-	if err != nil {
-		return outcome{}, err
-	}
-	a := newAPI(f, token)
 	client := newLoadClient(b.opts.clients)
 	defer client.CloseIdleConnections()
 
