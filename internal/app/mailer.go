@@ -58,14 +58,7 @@ func newMailer(a *App) (*Mailer, error) {
 		}
 		sender = mail.NewSMTPSender(smtp)
 	}
-	funcs := map[string]any{
-		"t":    i18n.T,
-		"tr":   func(t programme.Text, lang, fallback string) string { return t.In(lang, fallback) },
-		"date": func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },
-		"clock": func(t programme.Time) string {
-			return t.Format("15:04")
-		},
-	}
+	funcs := programme.TemplateFuncs()
 	html, err := htmltemplate.New("").Funcs(funcs).ParseFS(foyer.Views, "views/email/*.html")
 	if err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/i18n"
 )
 
 // Languages foyer speaks, in the order of the language switch.
@@ -306,4 +308,17 @@ func Demo(now time.Time) *Event {
 		e.Registration.OpensAt = Time{Time: now.Add(-time.Hour).Truncate(time.Hour).In(e.Location())}
 	}
 	return e
+}
+
+// TemplateFuncs are the functions that pages and emails alike use to show a
+// programme: t (a catalogue message), tr (a translated text with fallback),
+// date (a day as the language writes it), clock (15:04) and iso (RFC 3339).
+func TemplateFuncs() map[string]any {
+	return map[string]any{
+		"t":     i18n.T,
+		"tr":    func(t Text, lang, fallback string) string { return t.In(lang, fallback) },
+		"date":  func(lang string, t Time) string { return i18n.Date(lang, t.Time) },
+		"clock": func(t Time) string { return t.Format("15:04") },
+		"iso":   func(t Time) string { return t.Format(time.RFC3339) },
+	}
 }

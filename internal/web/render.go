@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/language"
@@ -72,10 +71,6 @@ func loadViews() (*views, error) {
 		return nil, fmt.Errorf("web: hash assets: %w", err)
 	}
 	funcs := template.FuncMap{
-		"t": i18n.T,
-		"tr": func(t programme.Text, lang, fallback string) string {
-			return t.In(lang, fallback)
-		},
 		"asset": func(name string) (string, error) {
 			u, ok := v.assets[name]
 			if !ok {
@@ -86,9 +81,6 @@ func loadViews() (*views, error) {
 		"langs":    func() []string { return i18n.Languages },
 		"langName": i18n.Name,
 		"langTag":  i18n.Tag,
-		"clock":    func(t programme.Time) string { return t.Format("15:04") },
-		"date":     func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },
-		"iso":      func(t programme.Time) string { return t.Format(time.RFC3339) },
 		"deref": func(n *int) int {
 			if n == nil {
 				return 0
@@ -103,6 +95,9 @@ func loadViews() (*views, error) {
 		"add":         func(a, b int) int { return a + b },
 		"country":     countryName,
 		"language":    languageName,
+	}
+	for name, fn := range programme.TemplateFuncs() {
+		funcs[name] = fn
 	}
 	base := template.New("").Funcs(funcs)
 	shared, err := fs.Glob(foyer.Views, "views/*.html")
