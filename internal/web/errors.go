@@ -62,11 +62,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if code == "" {
 			code = "bad_request"
 		}
-		// The CSRF middleware answers 400/403 with its own texts.
-		if msg, _ := he.Message.(string); strings.Contains(msg, "csrf") {
-			code = "csrf"
-			he.Code = http.StatusForbidden
-		}
 		p = problem(c, he.Code, code)
 	default:
 		s.app.Log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)

@@ -364,9 +364,10 @@ func TestManagePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusForbidden {
-		t.Errorf("form without CSRF token: %d, want 403", res.StatusCode)
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "Das Formular ist abgelaufen") {
+		t.Errorf("form without CSRF token: %d, want 403 with the German explanation", res.StatusCode)
 	}
 }
 

@@ -35,6 +35,9 @@ func (s *Server) routes() {
 		CookieSameSite: http.SameSiteLaxMode,
 		ContextKey:     csrfContextKey,
 		Skipper:        func(c echo.Context) bool { return isAPI(c) },
+		// A missing or stale token is an expired form to the user, not a
+		// bare 400: say so in their language.
+		ErrorHandler: func(_ error, c echo.Context) error { return problem(c, http.StatusForbidden, "csrf") },
 	})
 	e.Use(csrf)
 
