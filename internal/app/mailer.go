@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	htmltemplate "html/template"
 	"log/slog"
 	"math/rand/v2"
 	netmail "net/mail"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	texttemplate "text/template"
@@ -85,6 +87,13 @@ func (m *Mailer) run(ctx context.Context) {
 	if err := m.store.RequeueInterrupted(context.WithoutCancel(ctx)); err != nil {
 		m.log.Error("mail: requeue", "err", err)
 	}
+	if d, ok := m.sender.(mail.DirSender); ok {
+		if n, err := d.RemoveUnfinished(); err != nil {
+			m.log.Error("mail: remove unfinished .eml files", "err", err)
+		} else if n > 0 {
+			m.log.Info("mail: removed unfinished .eml files of an interrupted run", "files", n)
+		}
+	}
 	for {
 		items, err := m.store.ClaimMail(ctx, mailBatch)
 		if err != nil && ctx.Err() == nil {
@@ -133,12 +142,7 @@ func (m *Mailer) sendAll(ctx context.Context, items []store.OutboxItem) {
 // bookkeeping even while foyer shuts down.
 func (m *Mailer) send(ctx context.Context, it store.OutboxItem) {
 	bg := context.WithoutCancel(ctx)
-	msg, err := m.compose(bg, it)
-	if err == nil {
-		sendCtx, cancel := context.WithTimeout(bg, 60*time.Second)
-		err = m.sender.Send(sendCtx, msg)
-		cancel()
-	}
+	err := m.attempt(bg, it)
 	switch {
 	case err == nil:
 		err = m.store.MailSent(bg, it.ID)
@@ -154,6 +158,30 @@ func (m *Mailer) send(ctx context.Context, it store.OutboxItem) {
 	if err != nil {
 		m.log.Error("mail: record outcome", "outbox", it.ID, "err", err)
 	}
+}
+
+// errPanic marks an attempt that panicked. It is temporary: the next
+// attempt may find the cause gone (a fixed server, a freed disk), and after
+// a day the message is marked failed like any other.
+var errPanic = errors.New("mail: internal error while sending")
+
+// attempt composes and sends one email. A panic in either (a library that
+// trips over a broken connection or odd input) is an error of this message
+// alone: the worker and the server carry on.
+func (m *Mailer) attempt(ctx context.Context, it store.OutboxItem) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m.log.Error("mail: panic while sending", "outbox", it.ID, "kind", it.Kind, "panic", redact(fmt.Errorf("%v", p)), "stack", string(debug.Stack()))
+			err = fmt.Errorf("%w: %v", errPanic, p)
+		}
+	}()
+	msg, err := m.compose(ctx, it)
+	if err != nil {
+		return err
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	return m.sender.Send(sendCtx, msg)
 }
 
 // emailAddress matches what SMTP servers quote back in their replies.

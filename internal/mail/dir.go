@@ -2,7 +2,9 @@ package mail
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -27,23 +29,21 @@ func (d DirSender) Send(ctx context.Context, m *Message) error {
 		c.ID = randomID()
 		m = &c
 	}
-	// Build checks the ID, which makes it safe in a file name.
-	g, err := Build(m)
+	// Compose checks the ID, which makes it safe in a file name.
+	msg, err := Compose(m)
 	if err != nil {
 		return fmt.Errorf("mail: write eml: %w", err)
 	}
-	if err := os.MkdirAll(d.Dir, 0o750); err != nil {
+	if err := os.MkdirAll(d.Dir, 0o700); err != nil {
 		return fmt.Errorf("mail: write eml: %w", err)
 	}
 	name := time.Now().UTC().Format("20060102T150405.000000000Z") + "-" + m.ID + ".eml"
-	// The temporary name does not end in .eml, so nobody looking for mail
-	// picks up a half-written file.
-	tmp, err := os.CreateTemp(d.Dir, ".writing-*.tmp")
+	tmp, err := os.CreateTemp(d.Dir, unfinishedPattern)
 	if err != nil {
 		return fmt.Errorf("mail: write eml: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if _, err := g.WriteTo(tmp); err != nil {
+	if _, err := tmp.Write(msg.Data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("mail: write eml %s: %w", name, err)
 	}
@@ -58,4 +58,27 @@ func (d DirSender) Send(ctx context.Context, m *Message) error {
 		return fmt.Errorf("mail: write eml %s: %w", name, err)
 	}
 	return nil
+}
+
+// unfinishedPattern names files being written. The name does not end in
+// .eml, so nobody looking for mail picks up a half-written file.
+const unfinishedPattern = ".writing-*.tmp"
+
+// RemoveUnfinished deletes the temporary files that a write interrupted by
+// a crash or a power cut left in Dir: they hold personal data and will
+// never become messages (the outbox sends those emails again). It returns
+// how many it removed; a missing Dir is not an error.
+func (d DirSender) RemoveUnfinished() (int, error) {
+	names, err := filepath.Glob(filepath.Join(d.Dir, unfinishedPattern))
+	if err != nil {
+		return 0, fmt.Errorf("mail: remove unfinished: %w", err)
+	}
+	n := 0
+	for _, name := range names {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, fmt.Errorf("mail: remove unfinished: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }

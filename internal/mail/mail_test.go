@@ -434,70 +434,45 @@ func TestBuildInvalid(t *testing.T) {
 	for _, tt := range tests {
 		m := ok()
 		tt.change(m)
-		_, err := mail.Build(m)
+		_, err := mail.Compose(m)
 		if !errors.Is(err, mail.ErrInvalidMessage) || !mail.Permanent(err) {
 			t.Errorf("%s: err %v, want ErrInvalidMessage", tt.name, err)
 		}
 	}
-	if _, err := mail.Build(ok()); err != nil {
+	if _, err := mail.Compose(ok()); err != nil {
 		t.Errorf("valid message: %v", err)
 	}
 }
 
 func TestBuildSubjectInjection(t *testing.T) {
 	m := &mail.Message{From: "foyer@example.org", To: "a@example.com", Subject: "Hi\r\nBcc: evil@example.com", Text: "t"}
-	g, err := mail.Build(m)
+	c, err := mail.Compose(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if _, err := g.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	p, err := mailtest.Parse(buf.Bytes())
+	p, err := mailtest.Parse(c.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := p.Header["Bcc"]; ok {
-		t.Errorf("subject injected a Bcc header:\n%s", buf.Bytes())
-	}
-}
-
-// The outbox may write one built message twice (a retry on the same
-// value); attachments must not come out empty the second time.
-func TestBuildWritesTwice(t *testing.T) {
-	m, code := confirmation(t)
-	g, err := mail.Build(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 2 {
-		var buf bytes.Buffer
-		if _, err := g.WriteTo(&buf); err != nil {
-			t.Fatal(err)
-		}
-		t.Run(fmt.Sprint("write ", i+1), func(t *testing.T) { checkConfirmation(t, buf.Bytes(), m, code) })
+		t.Errorf("subject injected a Bcc header:\n%s", c.Data)
 	}
 }
 
 func TestLongSubjectFolds(t *testing.T) {
 	subject := strings.Repeat("您的论坛门票与日程安排 Größe ", 8)
 	m := &mail.Message{From: "foyer@example.org", To: "a@example.com", Subject: subject, Text: "t"}
-	g, err := mail.Build(m)
+	c, err := mail.Compose(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if _, err := g.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	head, _, _ := bytes.Cut(buf.Bytes(), []byte("\r\n\r\n"))
+	head, _, _ := bytes.Cut(c.Data, []byte("\r\n\r\n"))
 	for _, line := range strings.Split(string(head), "\r\n") {
 		if len(line) > 78 {
 			t.Errorf("header line of %d characters: %q", len(line), line)
 		}
 	}
-	p, err := mailtest.Parse(buf.Bytes())
+	p, err := mailtest.Parse(c.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -541,5 +516,43 @@ func TestDirSender(t *testing.T) {
 	}
 	if name := entries[2].Name(); !strings.HasSuffix(name, ".eml") {
 		t.Errorf("file %q", name)
+	}
+}
+
+// TestSendDroppedDuringData: a server that resets the connection in the
+// middle of DATA costs one temporary failure, not the process (go-mail
+// panics when a write fails while it streams a message), and the message
+// goes out whole once the server behaves.
+func TestSendDroppedDuringData(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := plainSender(srv)
+	m, _ := confirmation(t)
+	// Larger than loopback's socket buffers, so the reset reaches the client
+	// while it still has parts to write.
+	big := make([]byte, 16<<20)
+	rand.Read(big)
+	m.Attachments = append([]mail.Attachment{{Name: "programme.pdf", ContentType: "application/pdf", Data: big}}, m.Attachments...)
+
+	srv.DropData(4096)
+	for i := range 3 {
+		err := s.Send(context.Background(), m)
+		if err == nil || mail.Permanent(err) {
+			t.Fatalf("drop %d: err %v, permanent %v; want temporary", i, err, mail.Permanent(err))
+		}
+	}
+	srv.DropData(0)
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatalf("after the fault cleared: %v", err)
+	}
+	got := srv.WaitFor(t, 1, 10*time.Second)
+	p, err := got[0].Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := p.ByFilename("programme.pdf"); a == nil || !bytes.Equal(a.Data, big) {
+		t.Error("the large attachment did not arrive whole")
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages, want 1", n)
 	}
 }

@@ -3,6 +3,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -53,17 +54,61 @@ type Sender interface {
 // an inline part without a Content-ID. Retrying will not help.
 var ErrInvalidMessage = errors.New("mail: invalid message")
 
-// Build turns m into a MIME message: multipart/alternative text and HTML,
-// inside multipart/related with the inline parts, inside multipart/mixed
-// with the attachments (each level only when needed). Non-ASCII subjects,
-// display names and file names are encoded (RFC 2047 and RFC 2231). The
-// result can be written any number of times.
-func Build(m *Message) (*gomail.Message, error) {
-	g, _, err := build(m)
-	return g, err
+// Composed is a message written out completely: the bytes an SMTP server
+// receives after DATA, or an .eml file holds, and the envelope addresses.
+type Composed struct {
+	From string // envelope sender, a bare address
+	To   string // envelope recipient, a bare address
+	Data []byte
 }
 
-// build is Build that also returns the bare sender address for the envelope.
+// WriteTo writes the finished message. It is only ever a copy of bytes:
+// nothing is encoded while a connection or a file is open.
+func (c *Composed) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(c.Data)
+	return int64(n), err
+}
+
+// Compose turns m into a complete MIME message in memory: multipart/
+// alternative text and HTML, inside multipart/related with the inline
+// parts, inside multipart/mixed with the attachments (each level only when
+// needed). Non-ASCII subjects, display names and file names are encoded
+// (RFC 2047 and RFC 2231).
+//
+// Composing first and sending the finished bytes is what keeps a broken
+// connection or a full disk harmless: go-mail's writer dereferences a nil
+// part writer once any write fails halfway through a message, and a write
+// into memory cannot fail halfway.
+func Compose(m *Message) (c *Composed, err error) {
+	g, from, err := build(m)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			c, err = nil, fmt.Errorf("%w: compose: %v", ErrInvalidMessage, p)
+		}
+	}()
+	var buf bytes.Buffer
+	buf.Grow(composedSizeHint(m))
+	if _, err := g.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("mail: compose: %w", err)
+	}
+	return &Composed{From: from, To: m.To, Data: buf.Bytes()}, nil
+}
+
+// composedSizeHint guesses the size of the written message: base64 makes
+// attachments a third larger, and headers and boundaries add a little.
+func composedSizeHint(m *Message) int {
+	n := 2048 + len(m.Text) + len(m.HTML)
+	for _, a := range m.Attachments {
+		n += len(a.Data)*4/3 + len(a.Data)/38 + 512
+	}
+	return n
+}
+
+// build prepares m as a go-mail message, and returns the bare sender
+// address for the envelope.
 func build(m *Message) (*gomail.Message, string, error) {
 	from, err := netmail.ParseAddress(m.From)
 	if err != nil {

@@ -54,7 +54,7 @@ func NewSMTPSender(cfg config.SMTP) *SMTPSender {
 // says QUIT. A context deadline earlier than the timeout shortens it; a
 // cancelled context is noticed before connecting, not in mid-transfer.
 func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
-	g, sender, err := build(m)
+	msg, err := Compose(m)
 	if err != nil {
 		return fmt.Errorf("mail: send: %w", err)
 	}
@@ -67,7 +67,7 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 		return &connectError{fmt.Errorf("mail: smtp connect %s:%d: %w", d.Host, d.Port, err)}
 	}
 	// Not gomail.Send: it wraps errors in a SendError without Unwrap.
-	if err := c.Send(sender, []string{m.To}, g); err != nil {
+	if err := c.Send(msg.From, []string{msg.To}, msg); err != nil {
 		c.Close()
 		return fmt.Errorf("mail: smtp send to %s: %w", m.To, err)
 	}

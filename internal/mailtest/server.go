@@ -75,6 +75,8 @@ type Server struct {
 	changed  chan struct{} // closed and replaced on every new message
 	reject   *smtp.SMTPError
 	hang     chan struct{} // non-nil while DATA replies are held back
+	drop     int           // > 0: DATA connections are reset after this many bytes
+	dropped  int           // transfers reset so far
 	stopping chan struct{} // closed by Stop, releases held replies
 }
 
@@ -225,6 +227,22 @@ func (s *Server) Release() {
 	}
 }
 
+// DropData makes the server reset every connection after reading n bytes
+// of a message's DATA, the way a flaky network or an overloaded relay
+// breaks off a transfer; n <= 0 goes back to accepting messages whole.
+func (s *Server) DropData(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drop = n
+}
+
+// Dropped reports how many transfers DropData has broken off so far.
+func (s *Server) Dropped() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropped
+}
+
 // Stop closes the listener and every open connection, like a crashed mail
 // server: clients see connection refused until Restart. Messages received
 // so far are kept; a message whose DATA is in flight is dropped. Stopping a
@@ -339,6 +357,8 @@ func (s *Server) add(gen int, m Received) error {
 	return nil
 }
 
+var errDropped = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "mailtest: connection dropped"}
+
 var errStopped = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "mailtest: stopped"}
 
 type backend struct {
@@ -394,6 +414,21 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
+	ss.s.mu.Lock()
+	drop := ss.s.drop
+	if drop > 0 {
+		ss.s.dropped++
+	}
+	ss.s.mu.Unlock()
+	if drop > 0 {
+		io.CopyN(io.Discard, r, int64(drop))
+		// A reset, not an orderly close: the client's next write fails.
+		if tc, ok := ss.conn.Conn().(*net.TCPConn); ok {
+			tc.SetLinger(0)
+		}
+		ss.conn.Conn().Close()
+		return errDropped
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return fmt.Errorf("mailtest: read data: %w", err)

@@ -145,6 +145,36 @@ func TestMailSurvivesOutageAndRestart(t *testing.T) {
 	}
 }
 
+// TestMailSurvivesDroppedConnections: an SMTP server that resets the
+// connection in the middle of DATA costs attempts, not the server (go-mail
+// used to panic there, taking foyer down at every retry); once the fault
+// clears every email arrives, once.
+func TestMailSurvivesDroppedConnections(t *testing.T) {
+	ta := startApp(t, true, smallForum("forum", nil, nil, true))
+	ta.smtp.DropData(1024)
+	const n = 5
+	for i := range n {
+		if code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), nil); code != 201 {
+			t.Fatalf("register %d: %d", i, code)
+		}
+	}
+	waitUntil(t, 20*time.Second, func() bool { return ta.smtp.Dropped() >= 2*n })
+	if code := ta.call(t, "GET", "/healthz", "", nil, nil); code != 200 {
+		t.Fatalf("healthz during the fault: %d", code)
+	}
+	ta.smtp.DropData(0)
+	msgs := ta.smtp.WaitFor(t, n, 60*time.Second)
+	seen := map[string]int{}
+	for _, m := range msgs {
+		seen[m.To[0]]++
+	}
+	for i := range n {
+		if addr := fmt.Sprintf("guest%d@example.org", i); seen[addr] != 1 {
+			t.Errorf("%s received %d emails, want 1", addr, seen[addr])
+		}
+	}
+}
+
 // TestPermanentFailureIsShown marks a 5xx-rejected email failed, shows it to
 // organisers, and sends it on resend once the server accepts.
 func TestPermanentFailureIsShown(t *testing.T) {
