@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 
@@ -15,23 +16,48 @@ import (
 // Languages foyer speaks; the first is the last resort.
 var Languages = []string{"en", "de", "zh"}
 
-//go:embed locales/*.json
+// Each language's catalogue is split by area (locales/en/registration.json,
+// locales/en/checkin.json, …) so that a feature brings its own file; the
+// files of one language are merged, and a key defined twice is an error.
+//
+//go:embed locales
 var files embed.FS
 
 var catalogues = map[string]map[string]string{}
 
 func init() {
 	for _, lang := range Languages {
-		data, err := files.ReadFile("locales/" + lang + ".json")
+		m, err := load(lang)
 		if err != nil {
-			panic("i18n: missing catalogue " + lang)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			panic(fmt.Sprintf("i18n: catalogue %s: %v", lang, err))
+			panic("i18n: " + err.Error())
 		}
 		catalogues[lang] = m
 	}
+}
+
+func load(lang string) (map[string]string, error) {
+	names, err := fs.Glob(files, "locales/"+lang+"/*.json")
+	if err != nil || len(names) == 0 {
+		return nil, fmt.Errorf("missing catalogue %s", lang)
+	}
+	m := map[string]string{}
+	for _, name := range names {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		var part map[string]string
+		if err := json.Unmarshal(data, &part); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		for k, v := range part {
+			if _, dup := m[k]; dup {
+				return nil, fmt.Errorf("%s: key %q is defined in another file too", name, k)
+			}
+			m[k] = v
+		}
+	}
+	return m, nil
 }
 
 // T returns the message key in lang, formatted with args (fmt verbs), falling
