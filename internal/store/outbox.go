@@ -5,7 +5,36 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/registration"
 )
+
+// Mail kinds, one per email the attendee can receive.
+const (
+	MailConfirmed  = "confirmed"
+	MailWaitlisted = "waitlisted"
+	MailPromoted   = "promoted"
+	MailPending    = "pending"
+	MailApproved   = "approved"
+	MailRejected   = "rejected"
+	MailCancelled  = "cancelled"
+)
+
+// mailFor is the email that tells an attendee their current status.
+var mailFor = map[string]string{
+	registration.Confirmed:  MailConfirmed,
+	registration.Waitlisted: MailWaitlisted,
+	registration.Pending:    MailPending,
+	registration.Rejected:   MailRejected,
+	registration.Cancelled:  MailCancelled,
+}
+
+func enqueueMail(ctx context.Context, tx *sql.Tx, regID int64, kind string) error {
+	ts := now()
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, next_attempt_at, created_at) VALUES (?, ?, ?, ?)`,
+		regID, kind, ts, ts)
+	return err
+}
 
 // OutboxItem is an email waiting to be sent.
 type OutboxItem struct {

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/foyer-events/foyer/internal/programme"
+)
+
+// Figures are an event's live numbers for the organiser's overview.
+type Figures struct {
+	Slug       string
+	Title      programme.Text
+	StartsAt   time.Time
+	Status     string
+	Capacity   *int
+	Confirmed  int
+	Waitlisted int
+	Pending    int
+	Cancelled  int
+	MailFailed int
+	MailQueued int
+}
+
+// EventFigures returns every event's registration counts, soonest first.
+func (s *Store) EventFigures(ctx context.Context) ([]Figures, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT e.slug, e.title, e.starts_at, e.status, e.capacity,
+		e.confirmed,
+		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted'),
+		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'pending'),
+		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'cancelled'),
+		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status = 'failed'),
+		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status IN ('queued', 'sending'))
+		FROM events e ORDER BY e.starts_at, e.slug`)
+	if err != nil {
+		return nil, fmt.Errorf("store: event figures: %w", err)
+	}
+	defer rows.Close()
+	var out []Figures
+	for rows.Next() {
+		var f Figures
+		var start, title string
+		var capacity sql.NullInt64
+		if err := rows.Scan(&f.Slug, &title, &start, &f.Status, &capacity, &f.Confirmed, &f.Waitlisted, &f.Pending,
+			&f.Cancelled, &f.MailFailed, &f.MailQueued); err != nil {
+			return nil, err
+		}
+		f.Title, f.StartsAt, f.Capacity = scanText(title), parseTime(start), intPtr(capacity)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

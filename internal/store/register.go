@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/foyer-events/foyer/internal/registration"
+	"github.com/foyer-events/foyer/internal/ticket"
+)
+
+// New registrations, written by a group-commit writer.
+
+// Register creates a registration for the validated input. The capacity
+// checks, the seat and the email in the outbox commit together or not at
+// all. If the email already has a live registration for the event, that one
+// is returned with existing=true and its email is queued again.
+//
+// Registrations arriving together share one transaction (group commit): the
+// single writer then pays for one commit per batch instead of one per
+// guest, which is what lets a popular forum open its registration without
+// queueing. Each registration still sees every one committed before it.
+func (s *Store) Register(ctx context.Context, ev *Event, in registration.Input) (*registration.Registration, bool, error) {
+	j := &registerJob{ctx: ctx, ev: ev, in: in, done: make(chan struct{})}
+	select {
+	case s.batches.queue <- j:
+	case <-s.batches.stop:
+		return nil, false, errors.New("store: register: closed")
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
+	}
+	<-j.done // even if ctx ends now: the batch may already have committed it
+	switch {
+	case errors.Is(j.err, ErrFull):
+		return nil, false, ErrFull
+	case j.err != nil:
+		return nil, false, fmt.Errorf("store: register: %w", j.err)
+	case j.existing:
+		reg, err := s.GetRegistration(ctx, j.id)
+		return reg, true, err
+	}
+	return j.reg, false, nil
+}
+
+// registerJob is one registration on its way through the batch writer.
+type registerJob struct {
+	ctx      context.Context
+	ev       *Event
+	in       registration.Input
+	id       int64
+	reg      *registration.Registration
+	existing bool
+	err      error
+	done     chan struct{}
+}
+
+// registerBatches is the group-commit writer for registrations.
+type registerBatches struct {
+	queue   chan *registerJob
+	stop    chan struct{}
+	stopped chan struct{}
+}
+
+// maxBatch bounds how many registrations share a transaction, so that other
+// writers (the mail worker, cancellations) get the connection in between.
+const maxBatch = 64
+
+func (s *Store) startRegisterBatches() {
+	s.batches = registerBatches{queue: make(chan *registerJob), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go func() {
+		defer close(s.batches.stopped)
+		for {
+			var batch []*registerJob
+			select {
+			case j := <-s.batches.queue:
+				batch = append(batch, j)
+			case <-s.batches.stop:
+				return
+			}
+		fill:
+			for len(batch) < maxBatch {
+				select {
+				case j := <-s.batches.queue:
+					batch = append(batch, j)
+				default:
+					break fill
+				}
+			}
+			s.commitBatch(batch)
+		}
+	}()
+}
+
+func (s *Store) stopRegisterBatches() {
+	close(s.batches.stop)
+	<-s.batches.stopped
+}
+
+// commitBatch registers a batch in one transaction. A full event is an
+// answer, not a failure: it writes nothing and the batch goes on. Any other
+// error rolls the whole batch back, and each registration is then tried in
+// a transaction of its own, so one broken write never half-writes another.
+func (s *Store) commitBatch(batch []*registerJob) {
+	ctx := context.Background()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for _, j := range batch {
+			j.reg, j.existing, j.err = nil, false, j.ctx.Err()
+			if j.err != nil {
+				continue
+			}
+			if j.err = registerTx(ctx, tx, j); j.err != nil && !errors.Is(j.err, ErrFull) {
+				return j.err
+			}
+		}
+		return nil
+	})
+	if err != nil && len(batch) > 1 {
+		for _, j := range batch {
+			s.commitBatch([]*registerJob{j})
+		}
+		return
+	}
+	for _, j := range batch {
+		if err != nil && j.err == nil {
+			j.err = err
+		}
+		close(j.done)
+	}
+}
+
+// registerTx is one registration inside a batch's transaction.
+func registerTx(ctx context.Context, tx *sql.Tx, j *registerJob) error {
+	ev, in := j.ev, j.in
+	key := registration.EmailKey(in.Email)
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT id, status FROM registrations WHERE event_id = ? AND email_key = ?
+		AND status IN ('pending', 'confirmed', 'waitlisted')`, ev.ID, key).Scan(&j.id, &status)
+	if err == nil {
+		j.existing = true
+		return enqueueMail(ctx, tx, j.id, mailFor[status])
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+
+	status = registration.Confirmed
+	if ev.Registration.Mode == "approval" {
+		status = registration.Pending
+	} else if ev.Capacity != nil {
+		taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
+		if err != nil {
+			return err
+		}
+		if taken >= *ev.Capacity {
+			if !ev.Registration.Waitlist {
+				return ErrFull
+			}
+			status = registration.Waitlisted
+		}
+	}
+
+	// The id is taken before the insert so that the ticket code, which
+	// signs it, goes in with the row. One writer makes this safe.
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM registrations").Scan(&j.id); err != nil {
+		return err
+	}
+	code, err := ticket.Issue(ev.TicketKey, ev.ID, j.id)
+	if err != nil {
+		return err
+	}
+	answers, _ := json.Marshal(in.Answers)
+	ts := now()
+	version := ev.Registration.PrivacyVersion
+	_, err = tx.ExecContext(ctx, `INSERT INTO registrations (id, event_id, status, first_name, last_name, email,
+		email_key, organisation, job_title, country, language, answers, consent_at, consent_version, ticket_code,
+		manage_token, queued_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		j.id, ev.ID, status, in.FirstName, in.LastName, in.Email, key, in.Organisation, in.JobTitle, in.Country,
+		in.Language, string(answers), ts, version, code, NewSecret(24), ts, ts, ts)
+	if err != nil {
+		return err
+	}
+	seats, err := addSeats(ctx, tx, ev, j.id, status, in.Sessions)
+	if err != nil {
+		return err
+	}
+	at := parseTime(ts)
+	j.reg = &registration.Registration{ID: j.id, Event: ev.Slug, Status: status, FirstName: in.FirstName,
+		LastName: in.LastName, Email: in.Email, Organisation: in.Organisation, JobTitle: in.JobTitle,
+		Country: in.Country, Language: in.Language, Sessions: seats, Answers: in.Answers,
+		Consent: registration.Consent{At: at, Version: version}, CreatedAt: at, UpdatedAt: at, TicketCode: code}
+	return enqueueMail(ctx, tx, j.id, mailFor[status])
+}
