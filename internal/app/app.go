@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/foyer-events/foyer/internal/config"
+	"github.com/foyer-events/foyer/internal/outbox"
 	"github.com/foyer-events/foyer/internal/store"
 )
 
@@ -17,7 +18,7 @@ type App struct {
 	Config config.Config
 	Store  *store.Store
 	Log    *slog.Logger
-	Mailer *Mailer
+	Mailer *outbox.Worker
 }
 
 // New opens the database named by cfg and returns the App.
@@ -27,7 +28,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a := &App{Config: cfg, Store: st, Log: log}
-	if a.Mailer, err = newMailer(a); err != nil {
+	if a.Mailer, err = outbox.New(st, cfg, log); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("app: mail: %w", err)
 	}
@@ -38,12 +39,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 func (a *App) Close() error { return a.Store.Close() }
 
 // Start runs the background workers until ctx is cancelled.
-func (a *App) Start(ctx context.Context) {
-	a.Mailer.done.Add(1)
-	go a.Mailer.run(ctx)
-}
+func (a *App) Start(ctx context.Context) { a.Mailer.Start(ctx) }
 
 // Wait blocks until the background workers have stopped.
-func (a *App) Wait() {
-	a.Mailer.done.Wait()
-}
+func (a *App) Wait() { a.Mailer.Wait() }

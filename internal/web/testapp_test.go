@@ -7,7 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"testing"
 	"time"
 
@@ -217,3 +220,61 @@ func smallForum(slug string, capacity, sessionCapacity *int, waitlist bool) *pro
 func intp(n int) *int { return &n }
 
 var _ = store.RoleAdmin
+
+func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %s", timeout)
+		}
+		<-tick.C
+	}
+}
+
+// browserish is an HTTP client with cookies, as a browser has.
+func browserish(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar}
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// submitForm GETs a page, then POSTs form values to action with its CSRF token.
+func submitForm(t *testing.T, c *http.Client, base, page, action string, values url.Values) (*http.Response, string) {
+	t.Helper()
+	res, err := c.Get(base + page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s has no _csrf field", page)
+	}
+	values.Set("_csrf", string(m[1]))
+	res, err = c.PostForm(base+action, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(data)
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(data)
+}
+
+// manageLink finds the manage link in an email sent with FOYER_BASE_URL http://foyer.test.
+var manageLink = regexp.MustCompile(`http://foyer\.test(/m/[A-Za-z0-9_-]+)`)

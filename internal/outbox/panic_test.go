@@ -1,4 +1,4 @@
-package app
+package outbox
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/foyer-events/foyer/internal/mail"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
+	"github.com/foyer-events/foyer/internal/store"
 )
 
 // panickingSender stands for a mail library that trips over a broken
@@ -44,44 +45,48 @@ func TestPanicInSendIsOneTemporaryFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := store.Open(ctx, cfg.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
-	sender := &panickingSender{}
-	sender.panics.Store(2)
-	a.Mailer.sender = sender
-
-	if _, err := a.Store.SaveEvent(ctx, programme.Demo(time.Now())); err != nil {
+	defer st.Close()
+	w, err := New(st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := a.Store.GetEvent(ctx, programme.Demo(time.Now()).Slug)
+	sender := &panickingSender{}
+	sender.panics.Store(2)
+	w.sender = sender
+
+	if _, err := st.SaveEvent(ctx, programme.Demo(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := st.GetEvent(ctx, programme.Demo(time.Now()).Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := registration.Input{FirstName: "Anna", LastName: "Schäfer", Email: "anna@example.org", Country: "DE", Language: "de", Consent: true,
 		Answers: map[string]any{"industry": "research"}}
-	if _, _, err := a.Store.Register(ctx, ev, in); err != nil {
+	if _, _, err := st.Register(ctx, ev, in); err != nil {
 		t.Fatal(err)
 	}
 
 	runCtx, stop := context.WithCancel(ctx)
-	a.Start(runCtx)
-	a.Mailer.Notify()
+	w.Start(runCtx)
+	w.Notify()
 	deadline := time.Now().Add(20 * time.Second)
 	for sender.delivered.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	stop()
-	a.Wait()
+	w.Wait()
 	if got := sender.delivered.Load(); got != 1 {
 		t.Fatalf("delivered %d times, want once after two panics", got)
 	}
 	if left := sender.panics.Load(); left >= 0 {
 		t.Errorf("the sender was called %d times fewer than expected", left+1)
 	}
-	if next, err := a.Store.NextMailDue(ctx); err != nil || !next.IsZero() {
+	if next, err := st.NextMailDue(ctx); err != nil || !next.IsZero() {
 		t.Errorf("still queued (next due %v, %v) after delivery", next, err)
 	}
 }

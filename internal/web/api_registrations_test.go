@@ -483,3 +483,36 @@ func TestRegistrationListFilters(t *testing.T) {
 		t.Errorf("unknown event: %d", code)
 	}
 }
+
+// TestMailStateForOrganisers: the organiser's view of a registration shows
+// its last email and what became of it, and /resend sends it again.
+func TestMailStateForOrganisers(t *testing.T) {
+	ta := startApp(t, true, smallForum("forum", nil, nil, true))
+	org := ta.token(t, store.RoleOrganiser)
+	ta.smtp.SetReject(550, "mailbox unavailable")
+	var reg apiRegistration
+	if code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(1, nil), &reg); code != 201 {
+		t.Fatalf("register: %d", code)
+	}
+	path := fmt.Sprintf("/api/v1/registrations/%d", reg.ID)
+	var got struct {
+		Mail struct{ Kind, Status, Error string } `json:"mail"`
+	}
+	waitUntil(t, 20*time.Second, func() bool {
+		ta.call(t, "GET", path, org, nil, &got)
+		return got.Mail.Status == "failed"
+	})
+	if got.Mail.Kind != "confirmed" || !strings.Contains(got.Mail.Error, "550") {
+		t.Errorf("mail %+v, want the failed confirmation with the server's answer", got.Mail)
+	}
+	ta.smtp.SetReject(0, "")
+	if code := ta.call(t, "POST", path+"/resend", org, nil, nil); code != 200 {
+		t.Fatalf("resend: %d", code)
+	}
+	ta.smtp.WaitFor(t, 1, 20*time.Second)
+	waitUntil(t, 10*time.Second, func() bool {
+		got.Mail.Error = "" // left out of the JSON when there is none
+		ta.call(t, "GET", path, org, nil, &got)
+		return got.Mail.Status == "sent" && got.Mail.Error == ""
+	})
+}

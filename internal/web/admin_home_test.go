@@ -59,29 +59,3 @@ func TestAdminOverview(t *testing.T) {
 		t.Errorf("failed login: %d", res.StatusCode)
 	}
 }
-
-// TestPublicPageFollowsProgramme: the rendered agenda is kept in memory,
-// and a changed programme shows at once, to anonymous and signed-in visitors.
-func TestPublicPageFollowsProgramme(t *testing.T) {
-	e := smallForum("forum", nil, nil, true)
-	ta := startApp(t, false, e)
-	org := ta.token(t, store.RoleOrganiser)
-	c := browserish(t)
-	for round, title := range []string{"Digitale Zwillinge in der Werkhalle", "Zwillinge, überarbeitet"} {
-		if round > 0 {
-			e.Sessions[2].Title["de"] = title
-			if code := ta.call(t, "PUT", "/api/v1/events/forum", org, e, nil); code != 200 {
-				t.Fatalf("PUT: %d", code)
-			}
-		}
-		for range 2 { // the second request is served from memory
-			res, page := get(t, c, ta.srv.URL+"/events/forum?lang=de")
-			if res.StatusCode != 200 || !strings.Contains(page, title) || res.Header.Get("Content-Language") != "de" {
-				t.Errorf("round %d: %d, title %q shown: %v", round, res.StatusCode, title, strings.Contains(page, title))
-			}
-		}
-	}
-	if _, page := get(t, c, ta.srv.URL+"/events/forum?lang=en"); !strings.Contains(page, "Digital twins on the shop floor") {
-		t.Error("the English page is not the English one")
-	}
-}

@@ -1,30 +1,33 @@
-package app
+// Package outbox sends foyer's emails. Every change that tells an attendee
+// something writes an entry into the outbox table in its own transaction;
+// the Worker here claims due entries, composes each email in the attendee's
+// language from the registration as it is now, and hands it to the sender
+// (SMTP, or .eml files without SMTP). Temporary failures are retried with
+// backoff for a day, permanent ones are recorded for organisers to see.
+//
+// internal/mail knows MIME and transports and nothing of foyer; this package
+// knows which email a registration gets and what it says.
+package outbox
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"log/slog"
 	"math/rand/v2"
-	netmail "net/mail"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
-	"strconv"
 	"sync"
 	texttemplate "text/template"
 	"time"
 
 	foyer "github.com/foyer-events/foyer"
 	"github.com/foyer-events/foyer/internal/config"
-	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/mail"
 	"github.com/foyer-events/foyer/internal/programme"
-	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
-	"github.com/foyer-events/foyer/internal/ticket"
 )
 
 // How the mail worker retries: exponential backoff from retryBase up to
@@ -38,9 +41,9 @@ const (
 	mailBatch   = 32
 )
 
-// Mailer sends the outbox: it claims due emails, composes each in the
+// Worker sends the outbox: it claims due emails, composes each in the
 // attendee's language and hands it to the sender (SMTP, or .eml files).
-type Mailer struct {
+type Worker struct {
 	store  *store.Store
 	sender mail.Sender
 	cfg    config.Config
@@ -51,10 +54,13 @@ type Mailer struct {
 	done   sync.WaitGroup
 }
 
-func newMailer(a *App) (*Mailer, error) {
-	var sender mail.Sender = mail.DirSender{Dir: filepath.Join(a.Config.Data, "mail")}
-	if a.Config.SMTPURL != "" {
-		smtp, err := config.ParseSMTPURL(a.Config.SMTPURL)
+// New builds the worker for st with the mail settings of cfg: SMTP when
+// FOYER_SMTP_URL is set, .eml files under FOYER_DATA/mail otherwise. It
+// sends nothing until Start.
+func New(st *store.Store, cfg config.Config, log *slog.Logger) (*Worker, error) {
+	var sender mail.Sender = mail.DirSender{Dir: filepath.Join(cfg.Data, "mail")}
+	if cfg.SMTPURL != "" {
+		smtp, err := config.ParseSMTPURL(cfg.SMTPURL)
 		if err != nil {
 			return nil, err
 		}
@@ -69,11 +75,20 @@ func newMailer(a *App) (*Mailer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Mailer{store: a.Store, sender: sender, cfg: a.Config, log: a.Log, wake: make(chan struct{}, 1), html: html, text: text}, nil
+	return &Worker{store: st, sender: sender, cfg: cfg, log: log, wake: make(chan struct{}, 1), html: html, text: text}, nil
 }
 
+// Start runs the worker until ctx is cancelled.
+func (m *Worker) Start(ctx context.Context) {
+	m.done.Add(1)
+	go m.run(ctx)
+}
+
+// Wait blocks until the worker has stopped, its last emails recorded.
+func (m *Worker) Wait() { m.done.Wait() }
+
 // Notify tells the worker that new emails are queued.
-func (m *Mailer) Notify() {
+func (m *Worker) Notify() {
 	select {
 	case m.wake <- struct{}{}:
 	default:
@@ -82,7 +97,7 @@ func (m *Mailer) Notify() {
 
 // run sends until ctx is cancelled. Emails being sent when it stops are
 // finished or, after a crash, queued again on the next start.
-func (m *Mailer) run(ctx context.Context) {
+func (m *Worker) run(ctx context.Context) {
 	defer m.done.Done()
 	if err := m.store.RequeueInterrupted(context.WithoutCancel(ctx)); err != nil {
 		m.log.Error("mail: requeue", "err", err)
@@ -119,7 +134,7 @@ func (m *Mailer) run(ctx context.Context) {
 	}
 }
 
-func (m *Mailer) sendAll(ctx context.Context, items []store.OutboxItem) {
+func (m *Worker) sendAll(ctx context.Context, items []store.OutboxItem) {
 	var wg sync.WaitGroup
 	next := make(chan store.OutboxItem)
 	for range min(mailWorkers, len(items)) {
@@ -140,7 +155,7 @@ func (m *Mailer) sendAll(ctx context.Context, items []store.OutboxItem) {
 
 // send delivers one outbox entry and records the outcome. It finishes its
 // bookkeeping even while foyer shuts down.
-func (m *Mailer) send(ctx context.Context, it store.OutboxItem) {
+func (m *Worker) send(ctx context.Context, it store.OutboxItem) {
 	bg := context.WithoutCancel(ctx)
 	err := m.attempt(bg, it)
 	switch {
@@ -168,7 +183,7 @@ var errPanic = errors.New("mail: internal error while sending")
 // attempt composes and sends one email. A panic in either (a library that
 // trips over a broken connection or odd input) is an error of this message
 // alone: the worker and the server carry on.
-func (m *Mailer) attempt(ctx context.Context, it store.OutboxItem) (err error) {
+func (m *Worker) attempt(ctx context.Context, it store.OutboxItem) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			m.log.Error("mail: panic while sending", "outbox", it.ID, "kind", it.Kind, "panic", redact(fmt.Errorf("%v", p)), "stack", string(debug.Stack()))
@@ -201,104 +216,3 @@ func retryDelay(attempts int) time.Duration {
 	d = min(d, retryCap)
 	return d - time.Duration(rand.Int64N(int64(d)/5+1))
 }
-
-// mailView is what the email templates see.
-type mailView struct {
-	Kind     string
-	Lang     string
-	Fallback string
-	Reg      *registration.Registration
-	Event    *programme.Event
-	Sessions []mailSession
-	// Ticket is set when the email carries the QR ticket.
-	Ticket    bool
-	ManageURL string
-	EventURL  string
-	Venue     string
-}
-
-type mailSession struct {
-	*programme.Session
-	Status   string
-	RoomName programme.Text
-}
-
-// compose builds the email for an outbox entry from the registration as it
-// is now, so a resend always shows the current sessions and status.
-func (m *Mailer) compose(ctx context.Context, it store.OutboxItem) (*mail.Message, error) {
-	reg, err := m.store.GetRegistration(ctx, it.RegistrationID)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := m.store.GetEvent(ctx, reg.Event)
-	if err != nil {
-		return nil, err
-	}
-	lang := reg.Language
-	v := &mailView{
-		Kind: it.Kind, Lang: lang, Fallback: ev.DefaultLanguage, Reg: reg, Event: ev.Event,
-		Ticket:   reg.Status == registration.Confirmed && it.Kind != store.MailCancelled,
-		EventURL: m.cfg.BaseURL + "/events/" + ev.Slug,
-	}
-	if registration.Live(reg.Status) {
-		v.ManageURL = m.cfg.BaseURL + "/m/" + reg.ManageToken
-	}
-	var chosen []string
-	for _, seat := range reg.Sessions {
-		s := ev.Session(seat.ID)
-		if s == nil {
-			continue
-		}
-		ms := mailSession{Session: s, Status: seat.Status}
-		if r := ev.Room(s.Room); r != nil {
-			ms.RoomName = r.Name
-		}
-		v.Sessions = append(v.Sessions, ms)
-		if seat.Status == registration.Confirmed {
-			chosen = append(chosen, seat.ID)
-		}
-	}
-	var html, text bytes.Buffer
-	if err := m.html.ExecuteTemplate(&html, "message.html", v); err != nil {
-		return nil, err
-	}
-	if err := m.text.ExecuteTemplate(&text, "message.txt", v); err != nil {
-		return nil, err
-	}
-	msg := &mail.Message{
-		From:     sender(m.cfg.MailFrom, ev.Title.In(lang, ev.DefaultLanguage)),
-		To:       reg.Email,
-		ToName:   reg.FullName(),
-		Subject:  i18n.T(lang, "mail."+it.Kind+".subject", ev.Title.In(lang, ev.DefaultLanguage)),
-		Text:     text.String(),
-		HTML:     html.String(),
-		ID:       "foyer." + itoa(it.ID) + "." + itoa(reg.ID),
-		Language: lang,
-	}
-	if v.Ticket {
-		png, err := ticket.QRPNG(reg.TicketCode, 512)
-		if err != nil {
-			return nil, err
-		}
-		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen)
-		msg.Attachments = []mail.Attachment{
-			{Name: "ticket.png", ContentType: "image/png", Data: png, Inline: true, ContentID: "ticket"},
-			{Name: "ticket-" + ev.Slug + ".png", ContentType: "image/png", Data: png},
-			{Name: ev.Slug + ".ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics},
-		}
-	}
-	return msg, nil
-}
-
-// sender shows the event's title as the sender's name, so that guests
-// recognise the email in their inbox, unless FOYER_MAIL_FROM names one.
-func sender(from, title string) string {
-	a, err := netmail.ParseAddress(from)
-	if err != nil || a.Name != "" {
-		return from
-	}
-	a.Name = title
-	return a.String()
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,116 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	netmail "net/mail"
+	"strconv"
+
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/mail"
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/registration"
+	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/ticket"
+)
+
+// mailView is what the email templates see.
+type mailView struct {
+	Kind     string
+	Lang     string
+	Fallback string
+	Reg      *registration.Registration
+	Event    *programme.Event
+	Sessions []mailSession
+	// Ticket is set when the email carries the QR ticket.
+	Ticket    bool
+	ManageURL string
+	EventURL  string
+	Venue     string
+}
+
+type mailSession struct {
+	*programme.Session
+	Status   string
+	RoomName programme.Text
+}
+
+// compose builds the email for an outbox entry from the registration as it
+// is now, so a resend always shows the current sessions and status.
+func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Message, error) {
+	reg, err := m.store.GetRegistration(ctx, it.RegistrationID)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := m.store.GetEvent(ctx, reg.Event)
+	if err != nil {
+		return nil, err
+	}
+	lang := reg.Language
+	v := &mailView{
+		Kind: it.Kind, Lang: lang, Fallback: ev.DefaultLanguage, Reg: reg, Event: ev.Event,
+		Ticket:   reg.Status == registration.Confirmed && it.Kind != store.MailCancelled,
+		EventURL: m.cfg.BaseURL + "/events/" + ev.Slug,
+	}
+	if registration.Live(reg.Status) {
+		v.ManageURL = m.cfg.BaseURL + "/m/" + reg.ManageToken
+	}
+	var chosen []string
+	for _, seat := range reg.Sessions {
+		s := ev.Session(seat.ID)
+		if s == nil {
+			continue
+		}
+		ms := mailSession{Session: s, Status: seat.Status}
+		if r := ev.Room(s.Room); r != nil {
+			ms.RoomName = r.Name
+		}
+		v.Sessions = append(v.Sessions, ms)
+		if seat.Status == registration.Confirmed {
+			chosen = append(chosen, seat.ID)
+		}
+	}
+	var html, text bytes.Buffer
+	if err := m.html.ExecuteTemplate(&html, "message.html", v); err != nil {
+		return nil, err
+	}
+	if err := m.text.ExecuteTemplate(&text, "message.txt", v); err != nil {
+		return nil, err
+	}
+	msg := &mail.Message{
+		From:     sender(m.cfg.MailFrom, ev.Title.In(lang, ev.DefaultLanguage)),
+		To:       reg.Email,
+		ToName:   reg.FullName(),
+		Subject:  i18n.T(lang, "mail."+it.Kind+".subject", ev.Title.In(lang, ev.DefaultLanguage)),
+		Text:     text.String(),
+		HTML:     html.String(),
+		ID:       "foyer." + itoa(it.ID) + "." + itoa(reg.ID),
+		Language: lang,
+	}
+	if v.Ticket {
+		png, err := ticket.QRPNG(reg.TicketCode, 512)
+		if err != nil {
+			return nil, err
+		}
+		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen)
+		msg.Attachments = []mail.Attachment{
+			{Name: "ticket.png", ContentType: "image/png", Data: png, Inline: true, ContentID: "ticket"},
+			{Name: "ticket-" + ev.Slug + ".png", ContentType: "image/png", Data: png},
+			{Name: ev.Slug + ".ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics},
+		}
+	}
+	return msg, nil
+}
+
+// sender shows the event's title as the sender's name, so that guests
+// recognise the email in their inbox, unless FOYER_MAIL_FROM names one.
+func sender(from, title string) string {
+	a, err := netmail.ParseAddress(from)
+	if err != nil || a.Name != "" {
+		return from
+	}
+	a.Name = title
+	return a.String()
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/registration"
+	"github.com/foyer-events/foyer/internal/store"
+)
+
+// apiRegister is POST /api/v1/events/{slug}/registrations.
+func (s *Server) apiRegister(c echo.Context) error {
+	ev, err := s.publishedEvent(c)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	var raw registration.Input
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		p := problem(c, http.StatusBadRequest, "bad_json")
+		p.Fields = map[string]string{"body": jsonErrorText(err)}
+		return p
+	}
+	l := lang(c)
+	if registration.ValidLanguage(raw.Language) {
+		l = raw.Language
+	}
+	in, errs := registration.Validate(raw, ev.Event, l)
+	if errs != nil {
+		p := &Problem{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: i18n.T(l, "error.invalid"), Fields: errs}
+		return p
+	}
+	reg, existing, err := s.register(c, ev, in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if existing {
+		status = http.StatusOK
+		reg.Answers = map[string]any{}
+	}
+	return c.JSON(status, publicRegistration(reg))
+}
+
+// publicRegistration strips what travels by email only.
+func publicRegistration(r *registration.Registration) *registration.Registration {
+	c := *r
+	c.TicketCode, c.ManageToken, c.Mail = "", "", nil
+	return &c
+}
+
+func jsonErrorText(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "empty or cut short"
+	}
+	return msg
+}
+
+// Organiser API.
+
+func (s *Server) listRegistrations(c echo.Context) error {
+	ev, err := s.app.Store.GetEvent(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	f, err := s.registrationFilter(c, ev)
+	if err != nil {
+		return err
+	}
+	regs, total, err := s.app.Store.ListRegistrations(c.Request().Context(), ev, f)
+	if err != nil {
+		return err
+	}
+	if regs == nil {
+		regs = []*registration.Registration{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"registrations": regs, "total": total, "limit": f.Limit, "offset": f.Offset})
+}
+
+// registrationFilter reads status, session, checked_in, q, limit and offset.
+func (s *Server) registrationFilter(c echo.Context, ev *store.Event) (store.Filter, error) {
+	f := store.Filter{Status: c.QueryParam("status"), Session: c.QueryParam("session"), Query: c.QueryParam("q"), Limit: 100}
+	fields := map[string]string{}
+	l := lang(c)
+	if f.Status != "" && !registration.ValidStatus(f.Status) {
+		fields["status"] = i18n.T(l, "error.filter_status")
+	}
+	if f.Session != "" && ev.Session(f.Session) == nil {
+		fields["session"] = i18n.T(l, "reg.error.unknown_session", f.Session)
+	}
+	if v := c.QueryParam("checked_in"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fields["checked_in"] = i18n.T(l, "error.filter_bool")
+		}
+		f.CheckedIn = &b
+	}
+	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
+		if v := c.QueryParam(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || (name == "limit" && (n < 1 || n > 1000)) {
+				fields[name] = i18n.T(l, "error.filter_"+name)
+			}
+			*dst = n
+		}
+	}
+	if len(fields) > 0 {
+		p := problem(c, http.StatusBadRequest, "bad_filter")
+		p.Fields = fields
+		return f, p
+	}
+	return f, nil
+}
+
+func (s *Server) organiserRegistration(c echo.Context) (*registration.Registration, *store.Event, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return nil, nil, store.ErrNotFound
+	}
+	reg, err := s.app.Store.GetRegistration(c.Request().Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := s.app.Store.GetEvent(c.Request().Context(), reg.Event)
+	return reg, ev, err
+}
+
+func (s *Server) getRegistration(c echo.Context) error {
+	reg, _, err := s.organiserRegistration(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, reg)
+}
+
+// registrationAction runs one of cancel, approve, reject, resend.
+func (s *Server) registrationAction(action string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		reg, ev, err := s.organiserRegistration(c)
+		if err != nil {
+			return err
+		}
+		ctx := c.Request().Context()
+		switch action {
+		case "cancel":
+			err = s.app.Store.Cancel(ctx, ev, reg.ID)
+		case "approve":
+			err = s.app.Store.Approve(ctx, ev, reg.ID)
+		case "reject":
+			err = s.app.Store.Reject(ctx, ev, reg.ID)
+		case "resend":
+			err = s.app.Store.Resend(ctx, reg.ID)
+		}
+		switch {
+		case errors.Is(err, store.ErrNotLive):
+			return problem(c, http.StatusConflict, "not_live")
+		case errors.Is(err, store.ErrFull):
+			return problem(c, http.StatusConflict, "event_full")
+		case errors.Is(err, store.ErrConflict):
+			return problem(c, http.StatusConflict, "not_pending")
+		case err != nil:
+			return err
+		}
+		s.app.Mailer.Notify()
+		s.app.Log.Info("registration "+action, "event", ev.Slug, "registration", reg.ID, "user", currentUser(c).ID)
+		reg, err = s.app.Store.GetRegistration(ctx, reg.ID)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, reg)
+	}
+}
