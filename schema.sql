@@ -1,7 +1,11 @@
--- foyer's database. Applied on an empty database; later changes are numbered
--- migrations in internal/store/migrations.go, recorded in schema_version.
--- Times are UTC text in RFC 3339 (2027-04-13T07:00:00Z); translated text is a
--- JSON object keyed by language ({"en": "…", "de": "…", "zh": "…"}).
+-- foyer's database, the whole latest schema, applied to an empty database.
+-- An existing database is brought to the same state by the numbered
+-- migrations in internal/store/migrations.go, recorded in schema_version: a
+-- change here needs a migration there (a test compares the two).
+-- Times are UTC text of fixed width with microseconds
+-- (2027-04-13T07:00:00.000000Z), so that comparing the text orders them;
+-- translated text is a JSON object keyed by language
+-- ({"en": "…", "de": "…", "zh": "…"}).
 
 CREATE TABLE schema_version (
     version    INTEGER PRIMARY KEY,
@@ -24,7 +28,7 @@ CREATE TABLE api_tokens (
     user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     token_hash   TEXT NOT NULL UNIQUE,
     created_at   TEXT NOT NULL,
-    last_used_at TEXT
+    last_used_at TEXT                         -- to the minute; NULL until first used
 );
 
 -- Browser sessions, keyed by the SHA-256 of the cookie value.

@@ -20,6 +20,7 @@ Usage:
   foyer serve [--demo]
   foyer user add --email E --name N --role admin|organiser|staff   (password on stdin)
   foyer token create --email E
+  foyer token list --email E
   foyer import FILE.json
   foyer backup FILE
   foyer version

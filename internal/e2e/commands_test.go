@@ -126,8 +126,19 @@ func TestCommands(t *testing.T) {
 		if first == second {
 			t.Fatalf("two tokens are the same")
 		}
-		for _, tok := range []string{first, second} {
-			in.api(t, "GET", "/api/v1/events", tok, nil).want(t, http.StatusOK)
+		in.api(t, "GET", "/api/v1/events", first, nil).want(t, http.StatusOK)
+		// The list shows both, the first used and the second not yet.
+		lines := strings.Split(strings.TrimSpace(in.mustRun(t, "", "token", "list", "--email", email)), "\n")
+		if len(lines) != 3 || strings.Contains(lines[1], "never") || !strings.HasSuffix(lines[2], "never") {
+			t.Errorf("foyer token list after using the first token:\n%s", strings.Join(lines, "\n"))
+		}
+		in.api(t, "GET", "/api/v1/events", second, nil).want(t, http.StatusOK)
+		out := in.mustRun(t, "", "token", "list", "--email", email)
+		if strings.Contains(out, "never") {
+			t.Errorf("foyer token list after using both:\n%s", out)
+		}
+		if strings.Contains(out, first) || strings.Contains(out, second) {
+			t.Error("foyer token list shows a token")
 		}
 	})
 }

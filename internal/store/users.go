@@ -150,9 +150,62 @@ func (s *Store) CreateToken(ctx context.Context, userID int64) (string, error) {
 	return token, nil
 }
 
-// UserByToken returns the owner of an API token, or ErrNotFound.
+// tokenUseEvery is how finely a token's last use is recorded: a script
+// that calls the API all day costs one write a minute, not one a request.
+const tokenUseEvery = time.Minute
+
+// UserByToken returns the owner of an API token, or ErrNotFound, and
+// records that the token was used.
 func (s *Store) UserByToken(ctx context.Context, token string) (*User, error) {
-	return s.userWhere(ctx, "id = (SELECT user_id FROM api_tokens WHERE token_hash = ?)", hashSecret(token))
+	var u User
+	var created string
+	var tokenID int64
+	var lastUsed sql.NullString
+	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, t.id, t.last_used_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashSecret(token)).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &created, &tokenID, &lastUsed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: user by token: %w", err)
+	}
+	u.CreatedAt = parseTime(created)
+	if time.Since(parseNullTime(lastUsed)) >= tokenUseEvery {
+		if _, err := s.write.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now(), tokenID); err != nil {
+			return nil, fmt.Errorf("store: record token use: %w", err)
+		}
+	}
+	return &u, nil
+}
+
+// Token is an API token as its owner may see it: never the token itself,
+// which is shown once when it is created.
+type Token struct {
+	ID         int64
+	CreatedAt  time.Time
+	LastUsedAt time.Time // zero if never used; to the minute
+}
+
+// Tokens lists a user's API tokens, oldest first.
+func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT id, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id", userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var tk Token
+		var created string
+		var used sql.NullString
+		if err := rows.Scan(&tk.ID, &created, &used); err != nil {
+			return nil, err
+		}
+		tk.CreatedAt, tk.LastUsedAt = parseTime(created), parseNullTime(used)
+		out = append(out, tk)
+	}
+	return out, rows.Err()
 }
 
 // WebSession is a signed-in browser.

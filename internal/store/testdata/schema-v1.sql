@@ -1,0 +1,216 @@
+-- foyer's database. Applied on an empty database; later changes are numbered
+-- migrations in internal/store/migrations.go, recorded in schema_version.
+-- Times are UTC text in RFC 3339 (2027-04-13T07:00:00Z); translated text is a
+-- JSON object keyed by language ({"en": "…", "de": "…", "zh": "…"}).
+
+CREATE TABLE schema_version (
+    version    INTEGER PRIMARY KEY,
+    applied_at TEXT NOT NULL
+);
+
+-- Accounts: staff, organisers and admins. Attendees have no account.
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name          TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'organiser', 'staff')),
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+
+-- API tokens, stored as SHA-256 of the token: a leaked database leaks no token.
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT
+);
+
+-- Browser sessions, keyed by the SHA-256 of the cookie value.
+CREATE TABLE web_sessions (
+    id         TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+
+CREATE TABLE events (
+    id               INTEGER PRIMARY KEY,
+    slug             TEXT NOT NULL UNIQUE,
+    title            TEXT NOT NULL,             -- translated
+    subtitle         TEXT NOT NULL DEFAULT '{}',
+    description      TEXT NOT NULL DEFAULT '{}',
+    venue_name       TEXT NOT NULL DEFAULT '',
+    venue_address    TEXT NOT NULL DEFAULT '',
+    timezone         TEXT NOT NULL,
+    starts_at        TEXT NOT NULL,
+    ends_at          TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('draft', 'published', 'archived')),
+    capacity         INTEGER,                   -- NULL: unlimited
+    default_language TEXT NOT NULL CHECK (default_language IN ('en', 'de', 'zh')),
+    reg_mode         TEXT NOT NULL DEFAULT 'open' CHECK (reg_mode IN ('open', 'approval')),
+    reg_opens_at     TEXT,
+    reg_closes_at    TEXT,
+    waitlist         INTEGER NOT NULL DEFAULT 1,
+    privacy_version  TEXT NOT NULL DEFAULT '1',
+    privacy_text     TEXT NOT NULL DEFAULT '{}', -- translated
+    -- Ed25519 key pair that signs this event's tickets. The private key never
+    -- leaves the server; the public key goes to check-in devices.
+    ticket_private_key BLOB NOT NULL,
+    ticket_public_key  BLOB NOT NULL,
+    confirmed        INTEGER NOT NULL DEFAULT 0, -- kept by the triggers below
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+
+CREATE TABLE rooms (
+    id       INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    slug     TEXT NOT NULL,
+    name     TEXT NOT NULL,                     -- translated
+    capacity INTEGER,
+    position INTEGER NOT NULL,
+    UNIQUE (event_id, slug)
+);
+
+CREATE TABLE speakers (
+    id           INTEGER PRIMARY KEY,
+    event_id     INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    key          TEXT NOT NULL,                 -- the id in programme JSON
+    name         TEXT NOT NULL,
+    native_name  TEXT NOT NULL DEFAULT '',
+    organisation TEXT NOT NULL DEFAULT '',
+    job_title    TEXT NOT NULL DEFAULT '',
+    country      TEXT NOT NULL DEFAULT '',
+    bio          TEXT NOT NULL DEFAULT '{}',    -- translated
+    photo        TEXT NOT NULL DEFAULT '',
+    email        TEXT NOT NULL DEFAULT '',      -- never shown publicly
+    position     INTEGER NOT NULL,
+    UNIQUE (event_id, key)
+);
+
+CREATE TABLE sessions (
+    id        INTEGER PRIMARY KEY,
+    event_id  INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    key       TEXT NOT NULL,                    -- the id in programme JSON
+    kind      TEXT NOT NULL CHECK (kind IN ('keynote', 'panel', 'talk', 'workshop', 'break', 'networking')),
+    room_id   INTEGER REFERENCES rooms(id) ON DELETE RESTRICT,
+    track     TEXT NOT NULL DEFAULT '',
+    language  TEXT NOT NULL DEFAULT '',
+    capacity  INTEGER,                          -- NULL: no sign-up needed
+    starts_at TEXT NOT NULL,
+    ends_at   TEXT NOT NULL,
+    title     TEXT NOT NULL,                    -- translated
+    abstract  TEXT NOT NULL DEFAULT '{}',       -- translated
+    position  INTEGER NOT NULL,
+    confirmed INTEGER NOT NULL DEFAULT 0,       -- kept by the triggers below
+    UNIQUE (event_id, key)
+);
+
+CREATE TABLE session_speakers (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id) ON DELETE CASCADE,
+    role       TEXT NOT NULL CHECK (role IN ('speaker', 'moderator', 'panellist', 'chair', 'host')),
+    position   INTEGER NOT NULL,
+    PRIMARY KEY (session_id, speaker_id)
+);
+
+-- Custom registration questions. options is a JSON array of
+-- {"value": "…", "label": {translated}}.
+CREATE TABLE questions (
+    id       INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    key      TEXT NOT NULL,
+    type     TEXT NOT NULL CHECK (type IN ('text', 'choice', 'multichoice', 'yesno')),
+    required INTEGER NOT NULL DEFAULT 0,
+    label    TEXT NOT NULL,                     -- translated
+    options  TEXT NOT NULL DEFAULT '[]',
+    position INTEGER NOT NULL,
+    UNIQUE (event_id, key)
+);
+
+CREATE TABLE registrations (
+    id              INTEGER PRIMARY KEY,
+    event_id        INTEGER NOT NULL REFERENCES events(id) ON DELETE RESTRICT,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'waitlisted', 'rejected', 'cancelled')),
+    first_name      TEXT NOT NULL,
+    last_name       TEXT NOT NULL,
+    email           TEXT NOT NULL,              -- as typed
+    email_key       TEXT NOT NULL,              -- NFC, case-folded: the duplicate check
+    organisation    TEXT NOT NULL DEFAULT '',
+    job_title       TEXT NOT NULL DEFAULT '',
+    country         TEXT NOT NULL DEFAULT '',
+    language        TEXT NOT NULL CHECK (language IN ('en', 'de', 'zh')),
+    answers         TEXT NOT NULL DEFAULT '{}', -- {question key: value}
+    consent_at      TEXT NOT NULL,
+    consent_version TEXT NOT NULL,
+    ticket_code     TEXT NOT NULL UNIQUE,       -- signed, holds no personal data
+    manage_token    TEXT NOT NULL UNIQUE,       -- separate secret for the manage link
+    -- Queue position: waitlisted registrations are promoted in this order.
+    queued_at       TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+
+-- One live registration per email and event, enforced by the database.
+CREATE UNIQUE INDEX registrations_live_email
+    ON registrations (event_id, email_key)
+    WHERE status IN ('pending', 'confirmed', 'waitlisted');
+CREATE INDEX registrations_event_status ON registrations (event_id, status, queued_at);
+
+-- Session sign-ups of a registration: each seat confirmed or waitlisted.
+CREATE TABLE registration_sessions (
+    registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+    session_id      INTEGER NOT NULL REFERENCES sessions(id) ON DELETE RESTRICT,
+    status          TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlisted')),
+    queued_at       TEXT NOT NULL,
+    PRIMARY KEY (registration_id, session_id)
+);
+CREATE INDEX registration_sessions_queue ON registration_sessions (session_id, status, queued_at);
+
+-- Confirmed places, counted by the database itself: every capacity check
+-- reads one number instead of counting rows, whatever the change that moved
+-- a registration or a seat in or out of "confirmed".
+CREATE TRIGGER registrations_confirmed_insert AFTER INSERT ON registrations
+WHEN NEW.status = 'confirmed' BEGIN
+    UPDATE events SET confirmed = confirmed + 1 WHERE id = NEW.event_id;
+END;
+CREATE TRIGGER registrations_confirmed_update AFTER UPDATE OF status ON registrations
+WHEN (OLD.status = 'confirmed') <> (NEW.status = 'confirmed') BEGIN
+    UPDATE events SET confirmed = confirmed + iif(NEW.status = 'confirmed', 1, -1) WHERE id = NEW.event_id;
+END;
+CREATE TRIGGER registrations_confirmed_delete AFTER DELETE ON registrations
+WHEN OLD.status = 'confirmed' BEGIN
+    UPDATE events SET confirmed = confirmed - 1 WHERE id = OLD.event_id;
+END;
+CREATE TRIGGER seats_confirmed_insert AFTER INSERT ON registration_sessions
+WHEN NEW.status = 'confirmed' BEGIN
+    UPDATE sessions SET confirmed = confirmed + 1 WHERE id = NEW.session_id;
+END;
+CREATE TRIGGER seats_confirmed_update AFTER UPDATE OF status ON registration_sessions
+WHEN (OLD.status = 'confirmed') <> (NEW.status = 'confirmed') BEGIN
+    UPDATE sessions SET confirmed = confirmed + iif(NEW.status = 'confirmed', 1, -1) WHERE id = NEW.session_id;
+END;
+CREATE TRIGGER seats_confirmed_delete AFTER DELETE ON registration_sessions
+WHEN OLD.status = 'confirmed' BEGIN
+    UPDATE sessions SET confirmed = confirmed - 1 WHERE id = OLD.session_id;
+END;
+
+-- Outgoing email, written in the same transaction as the change that causes
+-- it, and sent by the mail worker. Nothing is lost on a crash or SMTP outage.
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL CHECK (kind IN ('confirmed', 'waitlisted', 'promoted', 'pending', 'approved', 'rejected', 'cancelled')),
+    status          TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL,
+    sent_at         TEXT
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+-- The last email of a registration, shown to organisers.
+CREATE INDEX outbox_registration ON outbox (registration_id, id);
