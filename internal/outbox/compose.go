@@ -49,7 +49,7 @@ func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 	lang := reg.Language
 	v := &mailView{
 		Kind: it.Kind, Lang: lang, Fallback: ev.DefaultLanguage, Reg: reg, Event: ev.Event,
-		Ticket:   reg.Status == registration.Confirmed && it.Kind != store.MailCancelled,
+		Ticket:   registration.MailCarriesTicket(it.Kind, reg.Status),
 		EventURL: m.cfg.BaseURL + "/events/" + ev.Slug,
 	}
 	if registration.Live(reg.Status) {

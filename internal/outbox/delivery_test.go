@@ -18,11 +18,7 @@ func TestMailSurvivesOutageAndRestart(t *testing.T) {
 		to.register(t, "forum", guest(i, "en"))
 	}
 	// Wait until the worker has tried and failed at least once for each.
-	waitUntil(t, 20*time.Second, func() bool {
-		var n int
-		to.store.QueryRowForTest("SELECT count(*) FROM outbox WHERE attempts > 0 AND status = 'queued'", &n)
-		return n == 12
-	})
+	waitUntil(t, 20*time.Second, func() bool { return to.figures(t).MailRetrying == n })
 	to.restart(t)
 	to.smtp.Restart()
 	msgs := to.smtp.WaitFor(t, n, 60*time.Second)
@@ -37,9 +33,8 @@ func TestMailSurvivesOutageAndRestart(t *testing.T) {
 	}
 	// Nothing more arrives: the worker has nothing left.
 	waitUntil(t, 10*time.Second, func() bool {
-		var sent int
-		to.store.QueryRowForTest("SELECT count(*) FROM outbox WHERE status = 'sent'", &sent)
-		return sent == n
+		f := to.figures(t)
+		return f.MailQueued == 0 && f.MailFailed == 0
 	})
 	if got := len(to.smtp.Messages()); got != n {
 		t.Errorf("%d messages in all, want %d", got, n)
@@ -99,6 +94,5 @@ func TestPermanentFailureIsRecorded(t *testing.T) {
 	if err := to.store.Resend(ctx, reg.ID); err != nil {
 		t.Fatal(err)
 	}
-	to.w.Notify()
 	to.smtp.WaitFor(t, 1, 20*time.Second)
 }

@@ -109,7 +109,6 @@ func TestEveryMailKind(t *testing.T) {
 			if err := change(ctx, ids[n]); err != nil {
 				t.Fatalf("guest %d: %v", n, err)
 			}
-			to.w.Notify()
 		}
 	}
 	withEvent := func(change func(context.Context, *store.Event, int64) error) func(context.Context, int64) error {

@@ -116,7 +116,6 @@ func (to *testOutbox) register(t *testing.T, slug string, in registration.Input)
 	if err != nil || existing {
 		t.Fatalf("register %s: existing %v, %v", in.Email, existing, err)
 	}
-	to.w.Notify()
 	return reg
 }
 
@@ -140,4 +139,14 @@ func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
 		}
 		<-tick.C
 	}
+}
+
+// figures are the forum's live numbers, as organisers see them.
+func (to *testOutbox) figures(t *testing.T) store.Figures {
+	t.Helper()
+	all, err := to.store.EventFigures(context.Background())
+	if err != nil || len(all) != 1 {
+		t.Fatalf("figures: %v, %v", all, err)
+	}
+	return all[0]
 }

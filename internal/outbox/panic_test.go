@@ -73,7 +73,6 @@ func TestPanicInSendIsOneTemporaryFailure(t *testing.T) {
 
 	runCtx, stop := context.WithCancel(ctx)
 	w.Start(runCtx)
-	w.Notify()
 	deadline := time.Now().Add(20 * time.Second)
 	for sender.delivered.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)

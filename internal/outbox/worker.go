@@ -48,7 +48,7 @@ type Worker struct {
 	sender mail.Sender
 	cfg    config.Config
 	log    *slog.Logger
-	wake   chan struct{}
+	wakeup chan struct{}
 	html   *htmltemplate.Template
 	text   *texttemplate.Template
 	done   sync.WaitGroup
@@ -75,7 +75,9 @@ func New(st *store.Store, cfg config.Config, log *slog.Logger) (*Worker, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Worker{store: st, sender: sender, cfg: cfg, log: log, wake: make(chan struct{}, 1), html: html, text: text}, nil
+	w := &Worker{store: st, sender: sender, cfg: cfg, log: log, wakeup: make(chan struct{}, 1), html: html, text: text}
+	st.OnMailQueued(w.wake)
+	return w, nil
 }
 
 // Start runs the worker until ctx is cancelled.
@@ -87,10 +89,11 @@ func (m *Worker) Start(ctx context.Context) {
 // Wait blocks until the worker has stopped, its last emails recorded.
 func (m *Worker) Wait() { m.done.Wait() }
 
-// Notify tells the worker that new emails are queued.
-func (m *Worker) Notify() {
+// wake tells the worker that new emails are queued. The store calls it
+// after every commit that queued one (see store.OnMailQueued).
+func (m *Worker) wake() {
 	select {
-	case m.wake <- struct{}{}:
+	case m.wakeup <- struct{}{}:
 	default:
 	}
 }
@@ -127,7 +130,7 @@ func (m *Worker) run(ctx context.Context) {
 		case <-ctx.Done():
 			timer.Stop()
 			return
-		case <-m.wake:
+		case <-m.wakeup:
 		case <-timer.C:
 		}
 		timer.Stop()

@@ -1,10 +1,16 @@
 package outbox
 
 import (
+	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/config"
+	"github.com/foyer-events/foyer/internal/store"
 )
 
 func TestRedact(t *testing.T) {
@@ -30,5 +36,34 @@ func TestRetryDelay(t *testing.T) {
 	}
 	if d := retryDelay(1); d > retryBase {
 		t.Errorf("first retry after %s, want at most %s", d, retryBase)
+	}
+}
+
+// TestQueuedMailWakesWorker: New connects the worker to the store, so a
+// registration's commit wakes it with nobody calling it.
+func TestQueuedMailWakesWorker(t *testing.T) {
+	to := startOutbox(t, forum(nil))
+	to.stop() // a worker that is not running keeps the wake-up pending
+	st, err := store.Open(context.Background(), to.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w, err := New(st, config.Config{Data: to.dir, BaseURL: "http://foyer.test", MailFrom: "foyer@localhost"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.wakeup) != 0 {
+		t.Fatal("woken before anything was queued")
+	}
+	ev, err := st.GetEvent(context.Background(), "forum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.Register(context.Background(), ev, guest(1, "en")); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.wakeup) != 1 {
+		t.Error("the registration's commit did not wake the worker")
 	}
 }

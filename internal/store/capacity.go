@@ -16,7 +16,7 @@ import (
 // addSeats signs a registration up for sessions. A confirmed registration
 // takes a free seat or joins the session's queue; a pending or waitlisted one
 // queues for every session, and is seated when it is confirmed.
-func addSeats(ctx context.Context, tx *sql.Tx, ev *Event, regID int64, status string, sessions []string) ([]registration.Seat, error) {
+func addSeats(ctx context.Context, tx *writeTx, ev *Event, regID int64, status string, sessions []string) ([]registration.Seat, error) {
 	seats := make([]registration.Seat, 0, len(sessions))
 	for _, key := range sessions {
 		sessionID, ok := ev.SessionIDs[key]
@@ -43,7 +43,7 @@ func addSeats(ctx context.Context, tx *sql.Tx, ev *Event, regID int64, status st
 	return seats, nil
 }
 
-func sessionHasRoom(ctx context.Context, tx *sql.Tx, ev *Event, key string, sessionID int64) (bool, error) {
+func sessionHasRoom(ctx context.Context, tx *writeTx, ev *Event, key string, sessionID int64) (bool, error) {
 	se := ev.Session(key)
 	if se == nil || se.Capacity == nil {
 		return true, nil
@@ -52,7 +52,7 @@ func sessionHasRoom(ctx context.Context, tx *sql.Tx, ev *Event, key string, sess
 	return taken < *se.Capacity, err
 }
 
-func queryInt(ctx context.Context, tx *sql.Tx, query string, args ...any) (int, error) {
+func queryInt(ctx context.Context, tx *writeTx, query string, args ...any) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, err
@@ -62,7 +62,7 @@ func queryInt(ctx context.Context, tx *sql.Tx, query string, args ...any) (int, 
 // places first, then session seats of confirmed registrations. Everyone
 // promoted gets a "promoted" email. It runs inside the transaction of every
 // change that can free a place.
-func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
+func rebalance(ctx context.Context, tx *writeTx, ev *Event) error {
 	// Everyone moved up, to a place or only to a seat, gets one email.
 	promoted := map[int64]struct{}{}
 	for {
@@ -122,7 +122,7 @@ func rebalance(ctx context.Context, tx *sql.Tx, ev *Event) error {
 		}
 	}
 	for id := range promoted {
-		if err := enqueueMail(ctx, tx, id, MailPromoted); err != nil {
+		if err := enqueueMail(ctx, tx, id, registration.MailPromoted); err != nil {
 			return err
 		}
 	}

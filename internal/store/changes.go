@@ -15,31 +15,31 @@ import (
 // Cancel cancels a live registration, frees its places, promotes from the
 // waiting lists and queues the emails.
 func (s *Store) Cancel(ctx context.Context, ev *Event, id int64) error {
-	return s.change(ctx, ev, id, func(tx *sql.Tx, status string) error {
+	return s.change(ctx, ev, id, func(tx *writeTx, status string) error {
 		return end(ctx, tx, id, registration.Cancelled)
 	})
 }
 
 // end closes a registration for good: its seats are freed and the attendee
 // is told.
-func end(ctx context.Context, tx *sql.Tx, id int64, status string) error {
+func end(ctx context.Context, tx *writeTx, id int64, status string) error {
 	if _, err := tx.ExecContext(ctx, "UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?", status, now(), id); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM registration_sessions WHERE registration_id = ?", id); err != nil {
 		return err
 	}
-	return enqueueMail(ctx, tx, id, mailFor[status])
+	return enqueueMail(ctx, tx, id, registration.MailFor(status))
 }
 
 // Approve confirms a pending registration, or waitlists it when the event
 // is full (ErrFull when its waiting list is off).
 func (s *Store) Approve(ctx context.Context, ev *Event, id int64) error {
-	return s.change(ctx, ev, id, func(tx *sql.Tx, status string) error {
+	return s.change(ctx, ev, id, func(tx *writeTx, status string) error {
 		if status != registration.Pending {
 			return fmt.Errorf("%w: it is %s, not pending", ErrConflict, status)
 		}
-		next, kind := registration.Confirmed, MailApproved
+		next, kind := registration.Confirmed, registration.MailApproved
 		if ev.Capacity != nil {
 			taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
 			if err != nil {
@@ -49,7 +49,7 @@ func (s *Store) Approve(ctx context.Context, ev *Event, id int64) error {
 				if !ev.Registration.Waitlist {
 					return ErrFull
 				}
-				next, kind = registration.Waitlisted, MailWaitlisted
+				next, kind = registration.Waitlisted, registration.MailWaitlisted
 			}
 		}
 		// Its place in the queue counts from the approval, not the request.
@@ -63,7 +63,7 @@ func (s *Store) Approve(ctx context.Context, ev *Event, id int64) error {
 
 // Reject turns down a pending registration.
 func (s *Store) Reject(ctx context.Context, ev *Event, id int64) error {
-	return s.change(ctx, ev, id, func(tx *sql.Tx, status string) error {
+	return s.change(ctx, ev, id, func(tx *writeTx, status string) error {
 		if status != registration.Pending {
 			return fmt.Errorf("%w: it is %s, not pending", ErrConflict, status)
 		}
@@ -73,7 +73,7 @@ func (s *Store) Reject(ctx context.Context, ev *Event, id int64) error {
 
 // Resend queues the email that matches the registration's current status.
 func (s *Store) Resend(ctx context.Context, id int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *writeTx) error {
 		var status string
 		if err := tx.QueryRowContext(ctx, "SELECT status FROM registrations WHERE id = ?", id).Scan(&status); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -81,7 +81,7 @@ func (s *Store) Resend(ctx context.Context, id int64) error {
 			}
 			return err
 		}
-		return enqueueMail(ctx, tx, id, mailFor[status])
+		return enqueueMail(ctx, tx, id, registration.MailFor(status))
 	})
 }
 
@@ -89,7 +89,7 @@ func (s *Store) Resend(ctx context.Context, id int64) error {
 // sessions keep their seats and queue places, new ones follow the capacity
 // rules, dropped ones free seats for the next in line.
 func (s *Store) ChangeSessions(ctx context.Context, ev *Event, id int64, sessions []string) error {
-	return s.change(ctx, ev, id, func(tx *sql.Tx, status string) error {
+	return s.change(ctx, ev, id, func(tx *writeTx, status string) error {
 		want := map[int64]bool{}
 		for _, key := range sessions {
 			want[ev.SessionIDs[key]] = true
@@ -137,8 +137,8 @@ func (s *Store) ChangeSessions(ctx context.Context, ev *Event, id int64, session
 
 // change runs fn on a live registration of ev in one transaction, then
 // promotes from the waiting lists.
-func (s *Store) change(ctx context.Context, ev *Event, id int64, fn func(tx *sql.Tx, status string) error) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+func (s *Store) change(ctx context.Context, ev *Event, id int64, fn func(tx *writeTx, status string) error) error {
+	err := s.tx(ctx, func(tx *writeTx) error {
 		var status string
 		err := tx.QueryRowContext(ctx, "SELECT status FROM registrations WHERE id = ? AND event_id = ?", id, ev.ID).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {

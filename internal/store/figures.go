@@ -21,7 +21,10 @@ type Figures struct {
 	Pending    int
 	Cancelled  int
 	MailFailed int
-	MailQueued int
+	MailQueued int // waiting to be sent or being sent
+	// MailRetrying are queued emails that failed before and wait for
+	// another attempt: many of them mean the mail server is in trouble.
+	MailRetrying int
 }
 
 // EventFigures returns every event's registration counts, soonest first.
@@ -32,7 +35,8 @@ func (s *Store) EventFigures(ctx context.Context) ([]Figures, error) {
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'pending'),
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'cancelled'),
 		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status = 'failed'),
-		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status IN ('queued', 'sending'))
+		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status IN ('queued', 'sending')),
+		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status = 'queued' AND o.attempts > 0)
 		FROM events e ORDER BY e.starts_at, e.slug`)
 	if err != nil {
 		return nil, fmt.Errorf("store: event figures: %w", err)
@@ -44,7 +48,7 @@ func (s *Store) EventFigures(ctx context.Context) ([]Figures, error) {
 		var start, title string
 		var capacity sql.NullInt64
 		if err := rows.Scan(&f.Slug, &title, &start, &f.Status, &capacity, &f.Confirmed, &f.Waitlisted, &f.Pending,
-			&f.Cancelled, &f.MailFailed, &f.MailQueued); err != nil {
+			&f.Cancelled, &f.MailFailed, &f.MailQueued, &f.MailRetrying); err != nil {
 			return nil, err
 		}
 		f.Title, f.StartsAt, f.Capacity = scanText(title), parseTime(start), intPtr(capacity)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	foyer "github.com/foyer-events/foyer"
@@ -50,7 +49,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: read schema: %w", err)
 	}
 	if exists == 0 {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.tx(ctx, func(tx *writeTx) error {
 			if _, err := tx.ExecContext(ctx, foyer.Schema); err != nil {
 				return err
 			}
@@ -71,7 +70,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: database is at schema version %d, newer than this foyer (%d)", version, latestVersion())
 	}
 	for _, m := range migrations[version:] {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.tx(ctx, func(tx *writeTx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}

@@ -5,34 +5,15 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-
-	"github.com/foyer-events/foyer/internal/registration"
 )
 
-// Mail kinds, one per email the attendee can receive.
-const (
-	MailConfirmed  = "confirmed"
-	MailWaitlisted = "waitlisted"
-	MailPromoted   = "promoted"
-	MailPending    = "pending"
-	MailApproved   = "approved"
-	MailRejected   = "rejected"
-	MailCancelled  = "cancelled"
-)
-
-// mailFor is the email that tells an attendee their current status.
-var mailFor = map[string]string{
-	registration.Confirmed:  MailConfirmed,
-	registration.Waitlisted: MailWaitlisted,
-	registration.Pending:    MailPending,
-	registration.Rejected:   MailRejected,
-	registration.Cancelled:  MailCancelled,
-}
-
-func enqueueMail(ctx context.Context, tx *sql.Tx, regID int64, kind string) error {
+// enqueueMail queues the email of that kind (registration.Mail*) for a
+// registration, inside the transaction of the change that causes it.
+func enqueueMail(ctx context.Context, tx *writeTx, regID int64, kind string) error {
 	ts := now()
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, next_attempt_at, created_at) VALUES (?, ?, ?, ?)`,
 		regID, kind, ts, ts)
+	tx.queuedMail = tx.queuedMail || err == nil
 	return err
 }
 
@@ -48,7 +29,7 @@ type OutboxItem struct {
 // ClaimMail marks up to limit due emails as being sent and returns them.
 func (s *Store) ClaimMail(ctx context.Context, limit int) ([]OutboxItem, error) {
 	var items []OutboxItem
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *writeTx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1
 			WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
 			RETURNING id, registration_id, kind, attempts, created_at`, now(), limit)

@@ -26,7 +26,7 @@ func (e *ErrProgramme) Error() string {
 // waiting lists, in order. It returns whether the event was created. The event
 // must have passed Validate.
 func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *writeTx) error {
 		var id int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM events WHERE slug = ?", e.Slug).Scan(&id)
 		switch {
@@ -51,7 +51,7 @@ func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool
 			return err
 		}
 		// A raised capacity takes guests from the waiting lists at once.
-		saved, err := loadEvent(ctx, tx, e.Slug)
+		saved, err := loadEvent(ctx, tx.Tx, e.Slug)
 		if err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool
 	return created, nil
 }
 
-func saveProgramme(ctx context.Context, tx *sql.Tx, eventID int64, e *programme.Event) error {
+func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme.Event) error {
 	r := e.Registration
 	privacyVersion := r.PrivacyVersion
 	if privacyVersion == "" {
@@ -242,7 +242,7 @@ func saveProgramme(ctx context.Context, tx *sql.Tx, eventID int64, e *programme.
 	return nil
 }
 
-func keyedIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) (map[string]int64, error) {
+func keyedIDs(ctx context.Context, tx *writeTx, query string, args ...any) (map[string]int64, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

@@ -104,7 +104,7 @@ func (s *Store) stopRegisterBatches() {
 // a transaction of its own, so one broken write never half-writes another.
 func (s *Store) commitBatch(batch []*registerJob) {
 	ctx := context.Background()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *writeTx) error {
 		for _, j := range batch {
 			j.reg, j.existing, j.err = nil, false, j.ctx.Err()
 			if j.err != nil {
@@ -131,7 +131,7 @@ func (s *Store) commitBatch(batch []*registerJob) {
 }
 
 // registerTx is one registration inside a batch's transaction.
-func registerTx(ctx context.Context, tx *sql.Tx, j *registerJob) error {
+func registerTx(ctx context.Context, tx *writeTx, j *registerJob) error {
 	ev, in := j.ev, j.in
 	key := registration.EmailKey(in.Email)
 	var status string
@@ -139,7 +139,7 @@ func registerTx(ctx context.Context, tx *sql.Tx, j *registerJob) error {
 		AND status IN ('pending', 'confirmed', 'waitlisted')`, ev.ID, key).Scan(&j.id, &status)
 	if err == nil {
 		j.existing = true
-		return enqueueMail(ctx, tx, j.id, mailFor[status])
+		return enqueueMail(ctx, tx, j.id, registration.MailFor(status))
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -190,5 +190,5 @@ func registerTx(ctx context.Context, tx *sql.Tx, j *registerJob) error {
 		LastName: in.LastName, Email: in.Email, Organisation: in.Organisation, JobTitle: in.JobTitle,
 		Country: in.Country, Language: in.Language, Sessions: seats, Answers: in.Answers,
 		Consent: registration.Consent{At: at, Version: version}, CreatedAt: at, UpdatedAt: at, TicketCode: code}
-	return enqueueMail(ctx, tx, j.id, mailFor[status])
+	return enqueueMail(ctx, tx, j.id, registration.MailFor(status))
 }

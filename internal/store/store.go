@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -34,6 +35,8 @@ type Store struct {
 	read   *sql.DB
 	Path   string
 	events eventCache
+
+	mailQueued atomic.Pointer[func()] // see OnMailQueued
 
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}
@@ -162,18 +165,41 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// tx runs fn in one immediate transaction on the write connection.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+// writeTx is a transaction on the write connection. It remembers whether
+// it queued an email, so that its commit can wake the mail worker.
+type writeTx struct {
+	*sql.Tx
+	queuedMail bool
+}
+
+// tx runs fn in one immediate transaction on the write connection. After a
+// commit that queued mail it calls the OnMailQueued hook, so no caller has
+// to remember to wake the mail worker.
+func (s *Store) tx(ctx context.Context, fn func(*writeTx) error) error {
+	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	tx := &writeTx{Tx: sqlTx}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if tx.queuedMail {
+		if wake := s.mailQueued.Load(); wake != nil {
+			(*wake)()
+		}
+	}
+	return nil
 }
+
+// OnMailQueued sets the function called after every commit that queued an
+// email: the mail worker's wake-up. It is set once, at start; it must not
+// block.
+func (s *Store) OnMailQueued(wake func()) { s.mailQueued.Store(&wake) }
 
 // timeFormat is how every time is stored: UTC, fixed width, so that text
 // comparison in SQL orders correctly.
@@ -200,10 +226,4 @@ func parseNullTime(s sql.NullString) time.Time {
 		return time.Time{}
 	}
 	return parseTime(s.String)
-}
-
-// QueryRowForTest runs a read-only query for tests that check what the
-// product does not expose, such as the outbox's attempts.
-func (s *Store) QueryRowForTest(query string, dest ...any) error {
-	return s.read.QueryRow(query).Scan(dest...)
 }

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/registration"
 )
 
 // TestOpenAndMigrate: a new database gets schema.sql and its version; opening
@@ -93,5 +97,51 @@ func TestTokenUse(t *testing.T) {
 	}
 	if _, err := s.UserByToken(ctx, token+"x"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a wrong token: %v", err)
+	}
+}
+
+// TestMailQueuedHook: the hook runs after each commit that queued an email
+// and after no other, so the mail worker wakes without anyone asking.
+func TestMailQueuedHook(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var calls atomic.Int32
+	s.OnMailQueued(func() { calls.Add(1) })
+	e := programme.Demo(time.Now())
+	if _, err := s.SaveEvent(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := s.GetEvent(ctx, e.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		want int32 // calls of the hook after the step
+	}{
+		{"saving a programme that promotes nobody", func() error { _, err := s.SaveEvent(ctx, e); return err }, 0},
+		{"register", func() error {
+			_, _, err := s.Register(ctx, ev, registration.Input{FirstName: "Anna", LastName: "Berg", Email: "anna@example.org", Language: "en", Consent: true})
+			return err
+		}, 1},
+		{"a session change that changes nothing", func() error { return s.ChangeSessions(ctx, ev, 1, nil) }, 1},
+		{"claiming mail", func() error { _, err := s.ClaimMail(ctx, 10); return err }, 1},
+		{"resend", func() error { return s.Resend(ctx, 1) }, 2},
+		{"cancel", func() error { return s.Cancel(ctx, ev, 1) }, 3},
+		{"a refused change", func() error { return s.Cancel(ctx, ev, 1) }, 3},
+	}
+	for _, st := range steps {
+		err := st.do()
+		if err != nil && !errors.Is(err, ErrNotLive) {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := calls.Load(); got != st.want {
+			t.Errorf("after %s: hook called %d times, want %d", st.name, got, st.want)
+		}
 	}
 }

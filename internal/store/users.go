@@ -55,7 +55,7 @@ func (s *Store) CreateUser(ctx context.Context, email, name, role, password stri
 		return nil, fmt.Errorf("store: create user: %w", err)
 	}
 	u := &User{Email: strings.TrimSpace(email), Name: name, Role: role, CreatedAt: time.Now().UTC()}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *writeTx) error {
 		res, err := tx.ExecContext(ctx, "INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
 			u.Email, name, role, string(hash), formatTime(u.CreatedAt))
 		if err != nil {

@@ -100,7 +100,6 @@ func (s *Server) saveEvent(c echo.Context, slug string) error {
 		}
 		return err
 	}
-	s.app.Mailer.Notify() // for guests promoted by a raised capacity
 	s.app.Log.Info("programme saved", "event", e.Slug, "user", currentUser(c).ID)
 	saved, err := s.app.Store.GetEvent(ctx, e.Slug)
 	if err != nil {

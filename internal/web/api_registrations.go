@@ -175,7 +175,6 @@ func (s *Server) registrationAction(action string) echo.HandlerFunc {
 		case err != nil:
 			return err
 		}
-		s.app.Mailer.Notify()
 		s.app.Log.Info("registration "+action, "event", ev.Slug, "registration", reg.ID, "user", currentUser(c).ID)
 		reg, err = s.app.Store.GetRegistration(ctx, reg.ID)
 		if err != nil {

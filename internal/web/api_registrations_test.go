@@ -212,9 +212,9 @@ func TestCapacityUnderConcurrency(t *testing.T) {
 
 	// The counters that capacity checks read agree with the rows.
 	var drift int
-	if err := ta.app.Store.QueryRowForTest(`SELECT
+	if err := ta.readOnly(t).QueryRow(`SELECT
 		(SELECT count(*) FROM events e WHERE confirmed <> (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')) +
-		(SELECT count(*) FROM sessions s WHERE confirmed <> (SELECT count(*) FROM registration_sessions rs WHERE rs.session_id = s.id AND rs.status = 'confirmed'))`, &drift); err != nil {
+		(SELECT count(*) FROM sessions s WHERE confirmed <> (SELECT count(*) FROM registration_sessions rs WHERE rs.session_id = s.id AND rs.status = 'confirmed'))`).Scan(&drift); err != nil {
 		t.Fatal(err)
 	}
 	if drift != 0 {

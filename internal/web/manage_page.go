@@ -96,7 +96,6 @@ func (s *Server) manageSessions(c echo.Context) error {
 	if err := s.app.Store.ChangeSessions(c.Request().Context(), ev, reg.ID, sessions); err != nil {
 		return err
 	}
-	s.app.Mailer.Notify()
 	return c.Redirect(http.StatusSeeOther, "/m/"+c.Param("token")+"?done=sessions")
 }
 
@@ -112,7 +111,6 @@ func (s *Server) manageCancel(c echo.Context) error {
 	if err != nil && !errors.Is(err, store.ErrNotLive) {
 		return err
 	}
-	s.app.Mailer.Notify()
 	s.app.Log.Info("registration cancelled by attendee", "event", ev.Slug, "registration", reg.ID)
 	return c.Redirect(http.StatusSeeOther, "/m/"+c.Param("token")+"?done=cancelled")
 }

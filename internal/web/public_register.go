@@ -157,7 +157,7 @@ func (s *Server) showRegistered(c echo.Context) error {
 }
 
 // register applies the window and capacity rules and creates the
-// registration (or finds the existing one), waking the mail worker.
+// registration (or finds the existing one).
 func (s *Server) register(c echo.Context, ev *store.Event, in registration.Input) (*registration.Registration, bool, error) {
 	if !registrationOpen(ev.Event, time.Now()) {
 		return nil, false, problem(c, http.StatusConflict, "registration_closed")
@@ -169,7 +169,6 @@ func (s *Server) register(c echo.Context, ev *store.Event, in registration.Input
 	case err != nil:
 		return nil, false, err
 	}
-	s.app.Mailer.Notify()
 	if existing {
 		s.app.Log.Info("registration repeated", "event", ev.Slug, "registration", reg.ID)
 	} else {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -278,3 +280,15 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 
 // manageLink finds the manage link in an email sent with FOYER_BASE_URL http://foyer.test.
 var manageLink = regexp.MustCompile(`http://foyer\.test(/m/[A-Za-z0-9_-]+)`)
+
+// readOnly opens the app's database read-only, as any SQLite tool would, for
+// checks of what no page or API shows.
+func (ta *testApp) readOnly(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(ta.dir, "foyer.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
