@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
@@ -96,6 +97,18 @@ func Peek(code string) (Claims, error) {
 	return c, err
 }
 
+// Nonce returns the random part of a code, in hex, without checking its
+// signature. Check-in devices get it in their guest list to tell a
+// registration's current code from an older one; without the signature it
+// cannot be turned back into a code.
+func Nonce(code string) (string, error) {
+	_, payload, _, err := decode(code)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(payload[len(payload)-nonceSize:]), nil
+}
+
 // decode splits a code into its claims, the signed payload and the signature.
 func decode(code string) (Claims, []byte, []byte, error) {
 	var c Claims
@@ -136,21 +149,41 @@ func decode(code string) (Claims, []byte, []byte, error) {
 // Find returns the ticket code inside scanned text, upper-cased, or "" when
 // there is none. Scanners deliver more than the bare code: a URL that carries
 // it, surrounding whitespace, or (keyboard-wedge scanners with caps lock or a
-// lower-case setting) the whole text in lower case.
+// lower-case setting) the whole text in lower case. When the prefix occurs
+// more than once (a URL whose other parts happen to contain it), the first
+// candidate that decodes as a code wins, else the first candidate.
 func Find(scanned string) string {
-	upper := strings.ToUpper(scanned)
-	i := strings.Index(upper, Prefix)
-	if i < 0 {
-		return ""
+	// Only ASCII letters are folded: strings.ToUpper would turn "ſ" into
+	// "S" and make a code out of text that holds none.
+	upper := []byte(scanned)
+	for i, b := range upper {
+		if 'a' <= b && b <= 'z' {
+			upper[i] = b - 'a' + 'A'
+		}
 	}
-	end := i + len(Prefix)
-	for end < len(upper) && isBase32(upper[end]) {
-		end++
+	text := string(upper)
+	first := ""
+	for from := 0; ; {
+		i := strings.Index(text[from:], Prefix)
+		if i < 0 {
+			return first
+		}
+		start := from + i
+		end := start + len(Prefix)
+		for end < len(text) && isBase32(text[end]) {
+			end++
+		}
+		if end > start+len(Prefix) {
+			candidate := text[start:end]
+			if _, err := Peek(candidate); err == nil {
+				return candidate
+			}
+			if first == "" {
+				first = candidate
+			}
+		}
+		from = start + 1
 	}
-	if end == i+len(Prefix) {
-		return ""
-	}
-	return upper[i:end]
 }
 
 func isBase32(b byte) bool {

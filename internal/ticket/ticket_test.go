@@ -174,6 +174,11 @@ func TestFind(t *testing.T) {
 		{"path", "https://foyer.example/t/" + code + "/", code},
 		{"nothing", "hello world", ""},
 		{"prefix only", "FY1-", ""},
+		{"prefix twice", "FY1- " + code, code},
+		{"a false start first", "https://x/?ref=fy1-abc&c=" + code, code},
+		{"only false starts", "fy1-abc fy1-def", "FY1-ABC"},
+		{"unicode that upper-cases to ASCII", "ſ" + code, code},
+		{"long s is not an S", "fy1-ſ", ""},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
@@ -182,7 +187,7 @@ func TestFind(t *testing.T) {
 			if got != tt.want {
 				t.Fatalf("Find(%q) = %q, want %q", tt.scanned, got, tt.want)
 			}
-			if got != "" {
+			if got == code {
 				if _, err := ticket.Verify(pub, got); err != nil {
 					t.Errorf("Verify(Find(...)): %v", err)
 				}
@@ -210,5 +215,24 @@ func TestQRPNG(t *testing.T) {
 	}
 	if _, err := ticket.QRPNG("", 320); err == nil {
 		t.Error("QRPNG of empty code succeeded")
+	}
+}
+
+func TestNonce(t *testing.T) {
+	_, priv := newKey(t)
+	a, _ := ticket.Issue(priv, 1, 2)
+	b, _ := ticket.Issue(priv, 1, 2)
+	na, err := ticket.Nonce(a)
+	if err != nil || len(na) != 16 {
+		t.Fatalf("Nonce = %q, %v", na, err)
+	}
+	if nb, _ := ticket.Nonce(b); nb == na {
+		t.Errorf("two codes share the nonce %s", na)
+	}
+	if again, _ := ticket.Nonce(a); again != na {
+		t.Errorf("Nonce is not stable: %s, %s", na, again)
+	}
+	if _, err := ticket.Nonce("FY1-ABC"); !errors.Is(err, ticket.ErrMalformed) {
+		t.Errorf("Nonce(garbage): %v", err)
 	}
 }
