@@ -125,6 +125,18 @@ type FieldErrors map[string]string
 // and a message per wrong field. Text is kept exactly as typed apart from
 // surrounding spaces: what comes back must be what the attendee wrote.
 func Validate(in Input, e *programme.Event, lang string) (Input, FieldErrors) {
+	return validate(in, e, lang, false)
+}
+
+// ValidateWalkIn checks a guest whom staff register at the door: the rules
+// of Validate, except that the email address is optional (without one, no
+// email is sent) and the event's questions may stay unanswered (at a busy
+// door staff ask only what they must).
+func ValidateWalkIn(in Input, e *programme.Event, lang string) (Input, FieldErrors) {
+	return validate(in, e, lang, true)
+}
+
+func validate(in Input, e *programme.Event, lang string, walkIn bool) (Input, FieldErrors) {
 	errs := FieldErrors{}
 	msg := func(key string, args ...any) string { return i18n.T(lang, "reg.error."+key, args...) }
 	line := func(field, value string, required bool, max int) string {
@@ -155,8 +167,8 @@ func Validate(in Input, e *programme.Event, lang string) (Input, FieldErrors) {
 			errs[f.name] = msg("name_chars")
 		}
 	}
-	in.Email = line("email", in.Email, true, maxEmail)
-	if _, bad := errs["email"]; !bad && !validEmail(in.Email) {
+	in.Email = line("email", in.Email, !walkIn, maxEmail)
+	if _, bad := errs["email"]; !bad && (in.Email != "" || !walkIn) && !validEmail(in.Email) {
 		errs["email"] = msg("email")
 	}
 	in.Organisation = line("organisation", in.Organisation, false, maxOrg)
@@ -178,7 +190,7 @@ func Validate(in Input, e *programme.Event, lang string) (Input, FieldErrors) {
 	if in.Sessions, sessionErr = ValidateSessions(in.Sessions, e, lang); sessionErr != "" {
 		errs["sessions"] = sessionErr
 	}
-	in.Answers = validateAnswers(in.Answers, e, errs, msg)
+	in.Answers = validateAnswers(in.Answers, e, errs, msg, !walkIn)
 	if len(errs) == 0 {
 		return in, nil
 	}
@@ -229,7 +241,7 @@ func ValidateSessions(ids []string, e *programme.Event, lang string) ([]string, 
 	return chosen, ""
 }
 
-func validateAnswers(answers map[string]any, e *programme.Event, errs FieldErrors, msg func(string, ...any) string) map[string]any {
+func validateAnswers(answers map[string]any, e *programme.Event, errs FieldErrors, msg func(string, ...any) string, requireAnswers bool) map[string]any {
 	out := map[string]any{}
 	for id := range answers {
 		found := false
@@ -243,6 +255,7 @@ func validateAnswers(answers map[string]any, e *programme.Event, errs FieldError
 	for _, q := range e.Questions {
 		field := "answers." + q.ID
 		raw, given := answers[q.ID]
+		q.Required = q.Required && requireAnswers
 		var options []string
 		for _, o := range q.Options {
 			options = append(options, o.Value)

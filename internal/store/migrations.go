@@ -22,6 +22,7 @@ import (
 // When another change took your number first, renumber yours.
 var migrations = []migration{
 	{1, "the first schema (schema.sql as released)", ""},
+	{2, "check-in: the scan log, admissions per door, roster versions", migrationCheckIn},
 }
 
 // migration is one numbered step of the schema.
@@ -83,3 +84,87 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// migrationCheckIn adds check-in: the scan log, who is in at which door,
+// and the roster sequence that lets devices fetch only what changed.
+const migrationCheckIn = `
+ALTER TABLE registrations ADD COLUMN roster_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE registrations SET roster_seq = (SELECT count(*) FROM registrations r
+    WHERE r.event_id = registrations.event_id AND r.id <= registrations.id);
+CREATE INDEX registrations_roster ON registrations (event_id, roster_seq);
+
+-- Every scan at a door, refused ones included, and every undo: who, which
+-- device, when, and the answer. Never deleted; an undo is a scan of its own.
+CREATE TABLE scans (
+    id              INTEGER PRIMARY KEY,
+    event_id        INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    registration_id INTEGER REFERENCES registrations(id) ON DELETE SET NULL, -- NULL: the code named none
+    door            INTEGER NOT NULL DEFAULT 0,  -- 0: the entrance; else a session id
+    kind            TEXT NOT NULL CHECK (kind IN ('scan', 'search', 'walk_in', 'undo')),
+    result          TEXT NOT NULL,               -- ok, already_checked_in, invalid, …, undone
+    reason          TEXT NOT NULL DEFAULT '',    -- why invalid: malformed, signature, unknown, superseded, no_code
+    user_id         INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    device          TEXT NOT NULL DEFAULT '',
+    nonce           TEXT,                        -- the device's id for this scan: a repeat is answered, not applied
+    scanned_at      TEXT NOT NULL,               -- when the guest stood at the door (device time, corrected)
+    received_at     TEXT NOT NULL,
+    offline         INTEGER NOT NULL DEFAULT 0,  -- made while the device was offline, sent later
+    -- An admission on an offline device of a guest who was also admitted
+    -- elsewhere: the later of the two is marked.
+    duplicate       INTEGER NOT NULL DEFAULT 0,
+    first_scan_id   INTEGER,                     -- for already_checked_in: the scan that admitted
+    note            TEXT NOT NULL DEFAULT ''     -- the reason given for admitting over capacity
+);
+CREATE UNIQUE INDEX scans_nonce ON scans (event_id, nonce) WHERE nonce IS NOT NULL;
+CREATE INDEX scans_event ON scans (event_id, scanned_at);
+CREATE INDEX scans_registration ON scans (registration_id);
+
+-- Who is in: one row per registration and door, made by the admitting scan.
+-- The primary key makes a check-in one conditional insert.
+CREATE TABLE checkins (
+    registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+    door            INTEGER NOT NULL,            -- 0: the entrance; else a session id
+    at              TEXT NOT NULL,               -- scanned_at of the admitting scan
+    scan_id         INTEGER NOT NULL REFERENCES scans(id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (registration_id, door)
+) WITHOUT ROWID;
+CREATE INDEX checkins_door ON checkins (door, at);
+
+CREATE TRIGGER sessions_delete_checkins AFTER DELETE ON sessions BEGIN
+    DELETE FROM checkins WHERE door = OLD.id;
+END;
+
+-- roster_seq: the event's highest plus one, for every change a door shows.
+CREATE TRIGGER registrations_roster_insert AFTER INSERT ON registrations BEGIN
+    UPDATE registrations SET roster_seq = (SELECT max(roster_seq) FROM registrations WHERE event_id = NEW.event_id) + 1
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER registrations_roster_update AFTER UPDATE OF status, first_name, last_name, organisation ON registrations BEGIN
+    UPDATE registrations SET roster_seq = (SELECT max(roster_seq) FROM registrations WHERE event_id = NEW.event_id) + 1
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER seats_roster_insert AFTER INSERT ON registration_sessions BEGIN
+    UPDATE registrations SET roster_seq = (SELECT max(r.roster_seq) FROM registrations r WHERE r.event_id = registrations.event_id) + 1
+    WHERE id = NEW.registration_id;
+END;
+CREATE TRIGGER seats_roster_update AFTER UPDATE OF status ON registration_sessions BEGIN
+    UPDATE registrations SET roster_seq = (SELECT max(r.roster_seq) FROM registrations r WHERE r.event_id = registrations.event_id) + 1
+    WHERE id = NEW.registration_id;
+END;
+CREATE TRIGGER seats_roster_delete AFTER DELETE ON registration_sessions BEGIN
+    UPDATE registrations SET roster_seq = (SELECT max(r.roster_seq) FROM registrations r WHERE r.event_id = registrations.event_id) + 1
+    WHERE id = OLD.registration_id;
+END;
+CREATE TRIGGER checkins_roster_insert AFTER INSERT ON checkins BEGIN
+    UPDATE registrations SET roster_seq = (SELECT max(r.roster_seq) FROM registrations r WHERE r.event_id = registrations.event_id) + 1
+    WHERE id = NEW.registration_id;
+END;
+CREATE TRIGGER checkins_roster_update AFTER UPDATE ON checkins BEGIN
+    UPDATE registrations SET roster_seq = (SELECT max(r.roster_seq) FROM registrations r WHERE r.event_id = registrations.event_id) + 1
+    WHERE id = NEW.registration_id;
+END;
+CREATE TRIGGER checkins_roster_delete AFTER DELETE ON checkins BEGIN
+    UPDATE registrations SET roster_seq = (SELECT max(r.roster_seq) FROM registrations r WHERE r.event_id = registrations.event_id) + 1
+    WHERE id = OLD.registration_id;
+END;
+`

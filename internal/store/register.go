@@ -23,7 +23,11 @@ import (
 // guest, which is what lets a popular forum open its registration without
 // queueing. Each registration still sees every one committed before it.
 func (s *Store) Register(ctx context.Context, ev *Event, in registration.Input) (*registration.Registration, bool, error) {
-	j := &registerJob{ctx: ctx, ev: ev, in: in, done: make(chan struct{})}
+	return s.register(ctx, &registerJob{ctx: ctx, ev: ev, in: in, done: make(chan struct{})})
+}
+
+// register sends a job through the batch writer and waits for it.
+func (s *Store) register(ctx context.Context, j *registerJob) (*registration.Registration, bool, error) {
 	select {
 	case s.batches.queue <- j:
 	case <-s.batches.stop:
@@ -54,6 +58,9 @@ type registerJob struct {
 	existing bool
 	err      error
 	done     chan struct{}
+	// walkIn is set for a guest registered at the door, who is admitted
+	// in the same transaction.
+	walkIn *walkInJob
 }
 
 // registerBatches is the group-commit writer for registrations.
@@ -133,12 +140,24 @@ func (s *Store) commitBatch(batch []*registerJob) {
 // registerTx is one registration inside a batch's transaction.
 func registerTx(ctx context.Context, tx *writeTx, j *registerJob) error {
 	ev, in := j.ev, j.in
+	if j.walkIn != nil {
+		j.walkIn.exceeded, j.walkIn.answer = false, nil
+		if done, err := j.walkIn.replayTx(ctx, tx, j); done || err != nil {
+			return err
+		}
+	}
 	key := registration.EmailKey(in.Email)
 	var status string
-	err := tx.QueryRowContext(ctx, `SELECT id, status FROM registrations WHERE event_id = ? AND email_key = ?
-		AND status IN ('pending', 'confirmed', 'waitlisted')`, ev.ID, key).Scan(&j.id, &status)
+	err := sql.ErrNoRows
+	if in.Email != "" {
+		err = tx.QueryRowContext(ctx, `SELECT id, status FROM registrations WHERE event_id = ? AND email_key = ?
+			AND status IN ('pending', 'confirmed', 'waitlisted')`, ev.ID, key).Scan(&j.id, &status)
+	}
 	if err == nil {
 		j.existing = true
+		if j.walkIn != nil {
+			return j.walkIn.admitTx(ctx, tx, j)
+		}
 		return enqueueMail(ctx, tx, j.id, registration.MailFor(status))
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -146,17 +165,24 @@ func registerTx(ctx context.Context, tx *writeTx, j *registerJob) error {
 	}
 
 	status = registration.Confirmed
-	if ev.Registration.Mode == "approval" {
+	if ev.Registration.Mode == "approval" && j.walkIn == nil {
 		status = registration.Pending
 	} else if ev.Capacity != nil {
 		taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
 		if err != nil {
 			return err
 		}
-		if taken >= *ev.Capacity {
-			if !ev.Registration.Waitlist {
+		switch {
+		case taken < *ev.Capacity:
+		case j.walkIn != nil:
+			// At the door there is no waiting list: in, or not in.
+			if !j.walkIn.overCapacity {
 				return ErrFull
 			}
+			j.walkIn.exceeded = true
+		case !ev.Registration.Waitlist:
+			return ErrFull
+		default:
 			status = registration.Waitlisted
 		}
 	}
@@ -169,6 +195,11 @@ func registerTx(ctx context.Context, tx *writeTx, j *registerJob) error {
 	code, err := ticket.Issue(ev.TicketKey, ev.ID, j.id)
 	if err != nil {
 		return err
+	}
+	if in.Email == "" {
+		// A walk-in without an address: a key no address can have keeps
+		// the one-live-registration-per-address index out of the way.
+		key = fmt.Sprintf("walk-in:%d", j.id)
 	}
 	answers, _ := json.Marshal(in.Answers)
 	ts := now()
@@ -190,5 +221,13 @@ func registerTx(ctx context.Context, tx *writeTx, j *registerJob) error {
 		LastName: in.LastName, Email: in.Email, Organisation: in.Organisation, JobTitle: in.JobTitle,
 		Country: in.Country, Language: in.Language, Sessions: seats, Answers: in.Answers,
 		Consent: registration.Consent{At: at, Version: version}, CreatedAt: at, UpdatedAt: at, TicketCode: code}
-	return enqueueMail(ctx, tx, j.id, registration.MailFor(status))
+	if in.Email != "" {
+		if err := enqueueMail(ctx, tx, j.id, registration.MailFor(status)); err != nil {
+			return err
+		}
+	}
+	if j.walkIn != nil {
+		return j.walkIn.admitTx(ctx, tx, j)
+	}
+	return nil
 }

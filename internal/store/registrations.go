@@ -84,6 +84,9 @@ func (s *Store) fillDetails(ctx context.Context, regs []*registration.Registrati
 		byID[id].Sessions = append(byID[id].Sessions, seat)
 	}
 	rows.Close()
+	if err := s.fillCheckIns(ctx, byID, in, ids); err != nil {
+		return err
+	}
 	rows, err = s.read.QueryContext(ctx, `SELECT o.registration_id, o.kind, o.status, o.last_error, coalesce(o.sent_at, o.created_at)
 		FROM outbox o WHERE o.id IN (SELECT max(id) FROM outbox WHERE registration_id IN `+in+` GROUP BY registration_id)`, ids...)
 	if err != nil {
@@ -126,9 +129,12 @@ func (s *Store) ListRegistrations(ctx context.Context, ev *Event, f Filter) ([]*
 		where = append(where, "r.id IN (SELECT registration_id FROM registration_sessions WHERE session_id = ?)")
 		args = append(args, ev.SessionIDs[f.Session])
 	}
-	if f.CheckedIn != nil && *f.CheckedIn {
-		// No check-ins are recorded yet in this schema version.
-		where = append(where, "0")
+	if f.CheckedIn != nil {
+		cond := checkedInCondition
+		if !*f.CheckedIn {
+			cond = "NOT " + cond
+		}
+		where = append(where, cond)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"

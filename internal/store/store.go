@@ -41,6 +41,7 @@ type Store struct {
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}
 	batches         registerBatches
+	scanBatches     scanBatches
 }
 
 // Open opens (creating if needed) dir/foyer.db and brings its schema up to date.
@@ -102,6 +103,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	s.checkpointsDone = make(chan struct{})
 	go s.checkpoints()
 	s.startRegisterBatches()
+	s.startScanBatches()
 	return s, nil
 }
 
@@ -139,6 +141,7 @@ func (s *Store) checkpoints() {
 func (s *Store) Close() error {
 	if s.stopCheckpoints != nil {
 		s.stopRegisterBatches()
+		s.stopScanBatches()
 		close(s.stopCheckpoints)
 		<-s.checkpointsDone
 		// A last full checkpoint leaves a small WAL behind.

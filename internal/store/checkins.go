@@ -1,0 +1,441 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/foyer-events/foyer/internal/checkin"
+	"github.com/foyer-events/foyer/internal/registration"
+)
+
+// Scan is one scan at a door as the store records it. The code's signature
+// has been checked already (checkin.Verify): Verdict says what the code
+// alone says, and for a search Verdict names the registration.
+type Scan struct {
+	Kind    string // checkin.KindScan, KindSearch or KindUndo
+	Door    string // session id, "" for the entrance
+	Code    string // the ticket code found (KindScan), to tell a superseded one
+	Verdict checkin.Verdict
+	UserID  int64
+	Device  string
+	Nonce   string    // "" for none
+	At      time.Time // when it was made, by the server's clock
+	Offline bool      // made on a device that was offline
+	// Admitted says the offline device showed the guest green.
+	Admitted bool
+	// Note is the reason given for admitting a walk-in over capacity.
+	Note string
+}
+
+// ScanAnswer is what a scan got.
+type ScanAnswer struct {
+	ScanID         int64
+	Result, Reason string
+	RegistrationID int64 // 0 when the code named no registration of the event
+	OtherEvent     int64 // for wrong_event: the ticket's event
+	// CheckedInAt is the admission at this door that stands after the
+	// scan (zero when none does).
+	CheckedInAt time.Time
+	// Previous is, for already_checked_in, the admission that stands; for a
+	// duplicate admission, the other one.
+	Previous  *checkin.Admitter
+	Duplicate bool
+	// Replayed says the nonce was seen before and this is its first answer.
+	Replayed bool
+	// OverCapacity says a walk-in was admitted although the event was full.
+	OverCapacity bool
+}
+
+// CheckIn records a scan and returns its answer: one transaction with the
+// conditional write that makes the admission, shared with other scans that
+// arrive at the same moment (group commit). An undo that finds nothing to
+// undo answers nil.
+func (s *Store) CheckIn(ctx context.Context, ev *Event, sc Scan) (*ScanAnswer, error) {
+	answers, err := s.CheckInAll(ctx, ev, []Scan{sc})
+	if err != nil {
+		return nil, err
+	}
+	return answers[0], nil
+}
+
+// CheckInAll records scans in their order, as one device's queue sent them.
+// An undo that finds nothing to undo has a nil answer (and is not logged).
+func (s *Store) CheckInAll(ctx context.Context, ev *Event, scans []Scan) ([]*ScanAnswer, error) {
+	jobs := make([]*scanJob, len(scans))
+	for i := range scans {
+		if scans[i].Door != "" && ev.Session(scans[i].Door) == nil {
+			return nil, checkin.ErrUnknownSession
+		}
+		jobs[i] = &scanJob{ctx: ctx, ev: ev, scan: scans[i], done: make(chan struct{})}
+	}
+	for _, j := range jobs {
+		select {
+		case s.scanBatches.queue <- j:
+		case <-s.scanBatches.stop:
+			return nil, errors.New("store: check in: closed")
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	answers := make([]*ScanAnswer, len(jobs))
+	for i, j := range jobs {
+		<-j.done // even if ctx ends now: the batch may already have committed it
+		switch {
+		case errors.Is(j.err, checkin.ErrNothingToUndo):
+			// answers[i] stays nil
+		case j.err != nil:
+			return nil, fmt.Errorf("store: check in: %w", j.err)
+		default:
+			answers[i] = j.answer
+		}
+	}
+	return answers, nil
+}
+
+// scanJob is one scan on its way through the batch writer.
+type scanJob struct {
+	ctx    context.Context
+	ev     *Event
+	scan   Scan
+	answer *ScanAnswer
+	err    error
+	done   chan struct{}
+}
+
+// scanBatches is the group-commit writer for scans: a door rush sends
+// hundreds of scans a second, and the single writer then pays for one
+// commit per batch instead of one per scan.
+type scanBatches struct {
+	queue   chan *scanJob
+	stop    chan struct{}
+	stopped chan struct{}
+}
+
+func (s *Store) startScanBatches() {
+	s.scanBatches = scanBatches{queue: make(chan *scanJob), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go func() {
+		defer close(s.scanBatches.stopped)
+		for {
+			var batch []*scanJob
+			select {
+			case j := <-s.scanBatches.queue:
+				batch = append(batch, j)
+			case <-s.scanBatches.stop:
+				return
+			}
+		fill:
+			for len(batch) < maxBatch {
+				select {
+				case j := <-s.scanBatches.queue:
+					batch = append(batch, j)
+				default:
+					break fill
+				}
+			}
+			s.commitScans(batch)
+		}
+	}()
+}
+
+func (s *Store) stopScanBatches() {
+	close(s.scanBatches.stop)
+	<-s.scanBatches.stopped
+}
+
+// commitScans records a batch of scans in one transaction. An answer that
+// refuses (nothing to undo) is not a failure; any other error rolls the
+// batch back, and each scan is then tried in a transaction of its own.
+func (s *Store) commitScans(batch []*scanJob) {
+	ctx := context.Background()
+	err := s.tx(ctx, func(tx *writeTx) error {
+		for _, j := range batch {
+			j.answer, j.err = nil, j.ctx.Err()
+			if j.err != nil {
+				continue
+			}
+			j.answer, j.err = scanTx(ctx, tx, j.ev, j.scan)
+			if j.err != nil && !errors.Is(j.err, checkin.ErrNothingToUndo) {
+				return j.err
+			}
+		}
+		return nil
+	})
+	if err != nil && len(batch) > 1 {
+		for _, j := range batch {
+			s.commitScans([]*scanJob{j})
+		}
+		return
+	}
+	for _, j := range batch {
+		if err != nil && j.err == nil {
+			j.err = err
+		}
+		close(j.done)
+	}
+}
+
+// scanTx records one scan inside a transaction and returns its answer.
+func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, error) {
+	if sc.Nonce != "" {
+		a, err := replay(ctx, tx, ev.ID, sc.Nonce)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return a, err
+		}
+	}
+	// As stored, so that a replay answers the very same time.
+	sc.At = parseTime(formatTime(sc.At))
+	door := int64(0)
+	if sc.Door != "" {
+		door = ev.SessionIDs[sc.Door]
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM scans").Scan(&id); err != nil {
+		return nil, err
+	}
+	a := &ScanAnswer{ScanID: id, Result: sc.Verdict.Result, Reason: sc.Verdict.Reason,
+		RegistrationID: sc.Verdict.RegistrationID, OtherEvent: sc.Verdict.OtherEvent}
+	if a.Result == checkin.WrongEvent {
+		a.RegistrationID = 0 // of another event: not ours to log
+	}
+	var firstScan int64
+	duplicate := false
+	if sc.Kind == checkin.KindUndo {
+		err := undoTx(ctx, tx, a, door)
+		if err != nil {
+			return a, err
+		}
+	} else if a.Result == "" {
+		var err error
+		if firstScan, duplicate, err = admitTx(ctx, tx, ev, sc, a, door); err != nil {
+			return nil, err
+		}
+	}
+	var reg any
+	if a.RegistrationID != 0 {
+		reg = a.RegistrationID
+	}
+	var first any
+	if firstScan != 0 {
+		first = firstScan
+	}
+	var nonce any
+	if sc.Nonce != "" {
+		nonce = sc.Nonce
+	}
+	var user any
+	if sc.UserID != 0 {
+		user = sc.UserID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO scans (id, event_id, registration_id, door, kind, result, reason, user_id,
+		device, nonce, scanned_at, received_at, offline, duplicate, first_scan_id, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, ev.ID, reg, door, sc.Kind, a.Result, a.Reason, user, sc.Device, nonce, formatTime(sc.At), now(),
+		sc.Offline, duplicate, first, sc.Note)
+	if err != nil {
+		return nil, err
+	}
+	a.Duplicate = a.Duplicate || duplicate
+	return a, nil
+}
+
+// admitTx decides a scan of a genuine code (or a search) and, if the guest
+// may enter, makes the admission with one conditional insert. It fills the
+// answer and returns the admitting scan (for already_checked_in) and
+// whether this scan is a duplicate admission.
+func admitTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64) (int64, bool, error) {
+	var status, code string
+	err := tx.QueryRowContext(ctx, "SELECT status, ticket_code FROM registrations WHERE id = ? AND event_id = ?",
+		a.RegistrationID, ev.ID).Scan(&status, &code)
+	if errors.Is(err, sql.ErrNoRows) {
+		a.Result, a.Reason, a.RegistrationID = checkin.Invalid, checkin.Unknown, 0
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	if sc.Kind == checkin.KindScan && code != sc.Code {
+		a.Result, a.Reason = checkin.Invalid, checkin.Superseded
+		return 0, false, nil
+	}
+	d := checkin.Door{Session: sc.Door}
+	var seat string
+	if sc.Door != "" {
+		se := ev.Session(sc.Door)
+		d.SignUp = se.Capacity != nil
+		err := tx.QueryRowContext(ctx, "SELECT status FROM registration_sessions WHERE registration_id = ? AND session_id = ?",
+			a.RegistrationID, door).Scan(&seat)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, false, err
+		}
+	}
+	if a.Result = checkin.Decide(checkin.Registration{Status: status, Seat: seat}, d); a.Result != checkin.OK {
+		return 0, false, nil
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO checkins (registration_id, door, at, scan_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		a.RegistrationID, door, formatTime(sc.At), a.ScanID)
+	if err != nil {
+		return 0, false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		a.CheckedInAt = sc.At
+		return 0, false, err
+	}
+	// Admitted here before: the earliest admission stands.
+	var at string
+	var firstScan int64
+	var firstOffline bool
+	err = tx.QueryRowContext(ctx, `SELECT c.at, c.scan_id, s.offline FROM checkins c JOIN scans s ON s.id = c.scan_id
+		WHERE c.registration_id = ? AND c.door = ?`, a.RegistrationID, door).Scan(&at, &firstScan, &firstOffline)
+	if err != nil {
+		return 0, false, err
+	}
+	m := checkin.Merge(checkin.Standing{At: parseTime(at), Offline: firstOffline}, checkin.Arrival{At: sc.At, Admitted: sc.Admitted})
+	a.Result = m.Result
+	if a.Previous, err = admitter(ctx, tx, firstScan); err != nil {
+		return 0, false, err
+	}
+	if !m.Replace {
+		a.CheckedInAt = parseTime(at)
+		return firstScan, m.Duplicate, nil
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE checkins SET at = ?, scan_id = ? WHERE registration_id = ? AND door = ?",
+		formatTime(sc.At), a.ScanID, a.RegistrationID, door); err != nil {
+		return 0, false, err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE scans SET duplicate = 1, first_scan_id = ? WHERE id = ?", a.ScanID, firstScan); err != nil {
+		return 0, false, err
+	}
+	// This scan stands, and points at the admission it made a duplicate.
+	a.CheckedInAt, a.Duplicate = sc.At, true
+	return firstScan, false, nil
+}
+
+// undoTx removes the admission of the answer's registration at a door.
+func undoTx(ctx context.Context, tx *writeTx, a *ScanAnswer, door int64) error {
+	if a.Result != "" {
+		return nil // the code named nobody: logged as refused
+	}
+	res, err := tx.ExecContext(ctx, "DELETE FROM checkins WHERE registration_id = ? AND door = ?", a.RegistrationID, door)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return checkin.ErrNothingToUndo
+	}
+	a.Result = checkin.Undone
+	return nil
+}
+
+// replay answers a scan whose nonce was seen: the first answer, rebuilt
+// from the scan log, and nothing written.
+func replay(ctx context.Context, tx *writeTx, eventID int64, nonce string) (*ScanAnswer, error) {
+	a := &ScanAnswer{Replayed: true}
+	var reg, first sql.NullInt64
+	var at string
+	var duplicate bool
+	err := tx.QueryRowContext(ctx, `SELECT id, registration_id, result, reason, duplicate, first_scan_id, scanned_at
+		FROM scans WHERE event_id = ? AND nonce = ?`, eventID, nonce).Scan(&a.ScanID, &reg, &a.Result, &a.Reason,
+		&duplicate, &first, &at)
+	if err != nil {
+		return nil, err
+	}
+	a.RegistrationID, a.Duplicate = reg.Int64, duplicate
+	if !first.Valid {
+		if a.Result == checkin.OK {
+			a.CheckedInAt = parseTime(at)
+		}
+		return a, nil
+	}
+	if a.Previous, err = admitter(ctx, tx, first.Int64); err != nil {
+		return nil, err
+	}
+	switch a.Result {
+	case checkin.OK:
+		// It stands, and made another admission a duplicate.
+		a.CheckedInAt, a.Duplicate = parseTime(at), true
+	case checkin.AlreadyCheckedIn:
+		a.CheckedInAt = a.Previous.At
+	}
+	return a, nil
+}
+
+// admitter reads who made a scan.
+func admitter(ctx context.Context, tx *writeTx, scanID int64) (*checkin.Admitter, error) {
+	var ad checkin.Admitter
+	var at string
+	err := tx.QueryRowContext(ctx, `SELECT s.scanned_at, s.device, coalesce(u.name, ''), s.offline FROM scans s
+		LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?`, scanID).Scan(&at, &ad.Device, &ad.Staff, &ad.Offline)
+	if err != nil {
+		return nil, err
+	}
+	ad.At = parseTime(at)
+	return &ad, nil
+}
+
+// WalkIn says how a guest registered at the door is admitted.
+type WalkIn struct {
+	// Scan names who admits, on which device, with which nonce; its Note
+	// is the reason for admitting over capacity.
+	Scan Scan
+	// OverCapacity admits the guest even when the event is full.
+	OverCapacity bool
+}
+
+// walkInJob is a walk-in on its way through the registration batch writer.
+type walkInJob struct {
+	scan         Scan
+	overCapacity bool
+	exceeded     bool // admitted over capacity: the reason is logged
+	answer       *ScanAnswer
+}
+
+// RegisterWalkIn registers a guest at the door and admits them at the
+// entrance, in one transaction with the registration: capacity is
+// respected unless w.OverCapacity (ErrFull), approval mode and the waiting
+// list do not apply, and the usual email goes out when in has an address.
+// An address with a live registration admits that registration instead
+// (existing is true). A repeated nonce returns the first answer.
+func (s *Store) RegisterWalkIn(ctx context.Context, ev *Event, in registration.Input, w WalkIn) (reg *registration.Registration, existing bool, a *ScanAnswer, err error) {
+	w.Scan.Kind, w.Scan.Door = checkin.KindWalkIn, ""
+	j := &registerJob{ctx: ctx, ev: ev, in: in, done: make(chan struct{}),
+		walkIn: &walkInJob{scan: w.Scan, overCapacity: w.OverCapacity}}
+	reg, existing, err = s.register(ctx, j)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	return reg, existing, j.walkIn.answer, nil
+}
+
+// replayTx answers a walk-in whose nonce was seen with its first answer.
+func (w *walkInJob) replayTx(ctx context.Context, tx *writeTx, j *registerJob) (bool, error) {
+	if w.scan.Nonce == "" {
+		return false, nil
+	}
+	a, err := replay(ctx, tx, j.ev.ID, w.scan.Nonce)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	w.answer, j.id, j.existing = a, a.RegistrationID, true
+	return true, nil
+}
+
+// admitTx admits registration j.id at the entrance.
+func (w *walkInJob) admitTx(ctx context.Context, tx *writeTx, j *registerJob) error {
+	sc := w.scan
+	sc.Verdict = checkin.Verdict{RegistrationID: j.id}
+	if !w.exceeded {
+		sc.Note = ""
+	}
+	a, err := scanTx(ctx, tx, j.ev, sc)
+	if a != nil {
+		a.OverCapacity = w.exceeded
+	}
+	w.answer = a
+	return err
+}

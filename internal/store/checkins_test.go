@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/foyer-events/foyer/internal/checkin"
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/registration"
+	"github.com/foyer-events/foyer/internal/ticket"
+)
+
+// TestCheckInMigrationNumbersGuests: the migration that brings check-in
+// gives the registrations of an older database roster versions in order,
+// so that devices fetch them like any other change.
+func TestCheckInMigrationNumbersGuests(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	v1, err := os.ReadFile(filepath.Join("testdata", "schema-v1.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "foyer.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{string(v1), "INSERT INTO schema_version VALUES (1, 'then')",
+		`INSERT INTO events (id, slug, title, timezone, starts_at, ends_at, status, default_language, ticket_private_key,
+			ticket_public_key, created_at, updated_at) VALUES (1, 'old', '{}', 'UTC', '', '', 'published', 'en', x'00', x'00', '', '')`,
+		`INSERT INTO registrations (event_id, status, first_name, last_name, email, email_key, language, consent_at,
+			consent_version, ticket_code, manage_token, queued_at, created_at, updated_at)
+			VALUES (1, 'confirmed', 'A', 'B', 'a@b.c', 'a@b.c', 'en', '', '1', 'c1', 't1', '', '', ''),
+			       (1, 'confirmed', 'C', 'D', 'c@d.e', 'c@d.e', 'en', '', '1', 'c2', 't2', '', '', '')`} {
+		if _, err := old.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	migrated, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer migrated.Close()
+	var seqs string
+	migrated.read.QueryRow("SELECT group_concat(roster_seq) FROM (SELECT roster_seq FROM registrations ORDER BY id)").Scan(&seqs)
+	if seqs != "1,2" {
+		t.Errorf("roster_seq of the existing registrations: %s, want 1,2", seqs)
+	}
+}
+
+// openWithEvent is a store with the demo forum and n registrations.
+func openWithEvent(t *testing.T, n int) (*Store, *Event, []*registration.Registration) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e := programme.Demo(time.Now())
+	if _, err := s.SaveEvent(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := s.GetEvent(ctx, e.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var regs []*registration.Registration
+	for i := range n {
+		reg, _, err := s.Register(ctx, ev, registration.Input{FirstName: "Guest", LastName: fmt.Sprint(i),
+			Email: fmt.Sprintf("g%d@example.org", i), Language: "en", Consent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		regs = append(regs, reg)
+	}
+	return s, ev, regs
+}
+
+func scanOf(ev *Event, code string) Scan {
+	v := checkin.Verify(code, ev.ID, ev.TicketPublicKey, func(int64) ed25519.PublicKey { return nil })
+	return Scan{Kind: checkin.KindScan, Code: code, Verdict: v, Device: "test", At: time.Now()}
+}
+
+// TestSupersededCode: a registration whose code was replaced admits with
+// the new code only.
+func TestSupersededCode(t *testing.T) {
+	ctx := context.Background()
+	s, ev, regs := openWithEvent(t, 1)
+	newer, err := ticket.Issue(ev.TicketKey, ev.ID, regs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.write.Exec("UPDATE registrations SET ticket_code = ? WHERE id = ?", newer, regs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.CheckIn(ctx, ev, scanOf(ev, regs[0].TicketCode))
+	if err != nil || a.Result != checkin.Invalid || a.Reason != checkin.Superseded {
+		t.Errorf("old code: %+v, %v", a, err)
+	}
+	a, err = s.CheckIn(ctx, ev, scanOf(ev, newer))
+	if err != nil || a.Result != checkin.OK {
+		t.Errorf("new code: %+v, %v", a, err)
+	}
+	// The roster carries the new code's nonce.
+	r, err := s.Roster(ctx, ev, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nonce, _ := ticket.Nonce(newer); len(r.Guests) != 1 || r.Guests[0].Ticket != nonce {
+		t.Errorf("roster ticket %q, want %q", r.Guests[0].Ticket, nonce)
+	}
+}
+
+// TestCheckInAllOrder: one device's queue is applied in its order, an undo
+// with nothing to undo answering nil.
+func TestCheckInAllOrder(t *testing.T) {
+	ctx := context.Background()
+	s, ev, regs := openWithEvent(t, 2)
+	a := scanOf(ev, regs[0].TicketCode)
+	b := scanOf(ev, regs[1].TicketCode)
+	undo := scanOf(ev, regs[0].TicketCode)
+	undo.Kind = checkin.KindUndo
+	answers, err := s.CheckInAll(ctx, ev, []Scan{a, undo, a, b, undo, undo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range answers {
+		if x == nil {
+			got = append(got, "nothing")
+		} else {
+			got = append(got, x.Result)
+		}
+	}
+	want := []string{"ok", "undone", "ok", "ok", "undone", "nothing"}
+	if !slices.Equal(got, want) {
+		t.Errorf("results %v, want %v", got, want)
+	}
+}
