@@ -73,6 +73,11 @@ func (s *Server) routes() {
 	// The organiser interface.
 	e.GET("/admin", s.adminHome, requireRole(store.RoleOrganiser))
 
+	// Check-in at the door, for staff and up. A door's devices may share
+	// one address (the venue's network), so its limit is generous.
+	staff := requireRole(store.RoleStaff)
+	scanLimit := s.rateLimit(50, 200)
+
 	// The API.
 	api := e.Group("/api/v1")
 	organiser := requireRole(store.RoleOrganiser)
@@ -86,6 +91,13 @@ func (s *Server) routes() {
 	for _, action := range []string{"cancel", "approve", "reject", "resend"} {
 		api.POST("/registrations/:id/"+action, s.registrationAction(action), organiser)
 	}
+	api.POST("/checkin", s.scan, staff, scanLimit)
+	api.POST("/checkin/undo", s.undo, staff, scanLimit)
+	api.GET("/events/:slug/checkin/stats", s.checkinStats, staff)
+	api.GET("/events/:slug/checkin/roster", s.roster, staff)
+	api.GET("/events/:slug/checkin/search", s.searchGuests, staff, scanLimit)
+	api.POST("/events/:slug/checkin/sync", s.syncScans, staff, scanLimit)
+	api.POST("/events/:slug/checkin/walk-ins", s.walkIn, staff, scanLimit)
 }
 
 // rateLimit limits requests per client address, unless FOYER_RATE_LIMIT=off.

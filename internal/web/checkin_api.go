@@ -1,0 +1,529 @@
+package web
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/foyer-events/foyer/internal/checkin"
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/store"
+)
+
+// scanRequest is the body of POST /api/v1/checkin and /checkin/undo: a
+// ticket code (or any scanned text around one), or a registration id from
+// a search.
+type scanRequest struct {
+	Event        string `json:"event"`
+	Code         string `json:"code"`
+	Registration int64  `json:"registration"`
+	Session      string `json:"session"`
+	Device       string `json:"device"`
+	Nonce        string `json:"nonce"`
+}
+
+// scanAnswer is the JSON answer to a scan.
+type scanAnswer struct {
+	Result       string            `json:"result"`
+	Reason       string            `json:"reason,omitempty"`
+	Message      string            `json:"message"`
+	Registration *checkin.Guest    `json:"registration"`
+	CheckedInAt  *time.Time        `json:"checked_in_at"`
+	Previous     *checkin.Admitter `json:"previous,omitempty"`
+	Duplicate    bool              `json:"duplicate,omitempty"`
+	Session      string            `json:"session,omitempty"`
+	OtherEvent   *otherEvent       `json:"other_event,omitempty"`
+	Replayed     bool              `json:"replayed,omitempty"`
+	OverCapacity bool              `json:"over_capacity,omitempty"`
+}
+
+// otherEvent names the event of a wrong_event ticket.
+type otherEvent struct {
+	Slug  string         `json:"slug"`
+	Title programme.Text `json:"title"`
+}
+
+// decodeStrict decodes a JSON body into v: unknown fields and anything
+// after the value are refused with 400, naming what is wrong.
+func decodeStrict(c echo.Context, v any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(v)
+	if err == nil {
+		if _, more := dec.Token(); more != io.EOF {
+			err = errors.New("data after the JSON value")
+		}
+	}
+	if err != nil {
+		p := problem(c, http.StatusBadRequest, "bad_json")
+		p.Fields = map[string]string{"body": jsonErrorText(err)}
+		return p
+	}
+	return nil
+}
+
+// scanEvent loads the event a device scans for, naming the field when
+// there is no such event.
+func (s *Server) scanEvent(c echo.Context, slug string) (*store.Event, error) {
+	if slug == "" {
+		return nil, fieldProblem(c, "event", "checkin.error.event_required")
+	}
+	ev, err := s.app.Store.GetEvent(c.Request().Context(), slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fieldProblem(c, "event", "checkin.error.event_unknown", slug)
+	}
+	return ev, err
+}
+
+// fieldProblem is a 422 with a message for one field.
+func fieldProblem(c echo.Context, field, key string, args ...any) *Problem {
+	p := problem(c, http.StatusUnprocessableEntity, "invalid")
+	p.Fields = map[string]string{field: i18n.T(lang(c), key, args...)}
+	return p
+}
+
+// checkScanFields checks the parts of a scan that every kind shares.
+func checkScanFields(c echo.Context, ev *store.Event, session, device, nonce string) error {
+	switch {
+	case session != "" && ev.Session(session) == nil:
+		return fieldProblem(c, "session", "checkin.error.session_unknown", session)
+	case !checkin.ValidDevice(device):
+		return fieldProblem(c, "device", "checkin.error.device", checkin.MaxDevice)
+	case !checkin.ValidNonce(nonce):
+		return fieldProblem(c, "nonce", "checkin.error.nonce", checkin.MaxNonce)
+	}
+	return nil
+}
+
+// verdict finds and checks the code of a scan, or takes its registration.
+func (s *Server) verdict(c echo.Context, ev *store.Event, code string, registration int64) (string, checkin.Verdict, error) {
+	if code == "" && registration > 0 {
+		return "", checkin.Verdict{RegistrationID: registration}, nil
+	}
+	found, err := checkin.FindCode(code)
+	if errors.Is(err, checkin.ErrTooLong) {
+		return "", checkin.Verdict{}, fieldProblem(c, "code", "checkin.error.code_too_long", checkin.MaxScanned)
+	}
+	ctx := c.Request().Context()
+	return found, checkin.Verify(found, ev.ID, ev.TicketPublicKey, func(id int64) ed25519.PublicKey {
+		_, pub, err := s.app.Store.EventKey(ctx, id)
+		if err != nil {
+			return nil
+		}
+		return pub
+	}), nil
+}
+
+// scan is POST /api/v1/checkin.
+func (s *Server) scan(c echo.Context) error {
+	var req scanRequest
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	ev, err := s.scanEvent(c, req.Event)
+	if err != nil {
+		return err
+	}
+	if err := checkScanFields(c, ev, req.Session, req.Device, req.Nonce); err != nil {
+		return err
+	}
+	code, v, err := s.verdict(c, ev, req.Code, req.Registration)
+	if err != nil {
+		return err
+	}
+	kind := checkin.KindScan
+	if code == "" && req.Registration > 0 {
+		kind = checkin.KindSearch
+	}
+	a, err := s.app.Store.CheckIn(c.Request().Context(), ev, store.Scan{Kind: kind, Door: req.Session, Code: code,
+		Verdict: v, UserID: currentUser(c).ID, Device: req.Device, Nonce: req.Nonce, At: time.Now()})
+	if err != nil {
+		return err
+	}
+	answers, err := s.scanAnswers(c, ev, []*store.ScanAnswer{a}, []string{req.Session})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, answers[0])
+}
+
+// scanAnswers turns the store's answers into JSON, with each guest as the
+// door sees them (read in one query) and a message in the caller's language.
+func (s *Server) scanAnswers(c echo.Context, ev *store.Event, answers []*store.ScanAnswer, doors []string) ([]*scanAnswer, error) {
+	ctx := c.Request().Context()
+	var ids []int64
+	for _, a := range answers {
+		if a != nil && a.RegistrationID != 0 {
+			ids = append(ids, a.RegistrationID)
+		}
+	}
+	guests, err := s.app.Store.Guests(ctx, ev, ids)
+	if err != nil {
+		return nil, err
+	}
+	l := lang(c)
+	out := make([]*scanAnswer, len(answers))
+	for i, a := range answers {
+		if a == nil {
+			continue
+		}
+		sa := &scanAnswer{Result: a.Result, Reason: a.Reason, Registration: guests[a.RegistrationID], Previous: a.Previous,
+			Duplicate: a.Duplicate, Session: doors[i], Replayed: a.Replayed, Message: i18n.T(l, "checkin.result."+a.Result)}
+		if !a.CheckedInAt.IsZero() {
+			t := a.CheckedInAt.UTC()
+			sa.CheckedInAt = &t
+		}
+		if a.OtherEvent != 0 {
+			if slug, _, err := s.app.Store.EventKey(ctx, a.OtherEvent); err == nil {
+				if other, err := s.app.Store.GetEvent(ctx, slug); err == nil {
+					sa.OtherEvent = &otherEvent{Slug: slug, Title: other.Title}
+				}
+			}
+		}
+		out[i] = sa
+	}
+	return out, nil
+}
+
+// undo is POST /api/v1/checkin/undo: the last admission of a registration
+// at a door is taken back. The scan log keeps both.
+func (s *Server) undo(c echo.Context) error {
+	var req scanRequest
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	ev, err := s.scanEvent(c, req.Event)
+	if err != nil {
+		return err
+	}
+	if err := checkScanFields(c, ev, req.Session, req.Device, req.Nonce); err != nil {
+		return err
+	}
+	if req.Code == "" && req.Registration <= 0 {
+		return fieldProblem(c, "code", "checkin.error.code_or_registration")
+	}
+	code, v, err := s.verdict(c, ev, req.Code, req.Registration)
+	if err != nil {
+		return err
+	}
+	if v.Result != "" {
+		return fieldProblem(c, "code", "checkin.reason."+v.Reason)
+	}
+	a, err := s.app.Store.CheckIn(c.Request().Context(), ev, store.Scan{Kind: checkin.KindUndo, Door: req.Session, Code: code,
+		Verdict: v, UserID: currentUser(c).ID, Device: req.Device, Nonce: req.Nonce, At: time.Now()})
+	switch {
+	case err != nil:
+		return err
+	case a == nil:
+		return problem(c, http.StatusConflict, "not_checked_in")
+	}
+	answers, err := s.scanAnswers(c, ev, []*store.ScanAnswer{a}, []string{req.Session})
+	if err != nil {
+		return err
+	}
+	s.app.Log.Info("check-in undone", "event", ev.Slug, "registration", a.RegistrationID, "user", currentUser(c).ID)
+	return c.JSON(http.StatusOK, answers[0])
+}
+
+// syncRequest is what a device that was offline sends: its queue of scans,
+// oldest first, and its clock's time when it sent them.
+type syncRequest struct {
+	Device string     `json:"device"`
+	SentAt time.Time  `json:"sent_at"`
+	Scans  []syncScan `json:"scans"`
+}
+
+// syncScan is one queued scan.
+type syncScan struct {
+	Nonce        string    `json:"nonce"`
+	Kind         string    `json:"kind"` // scan (default), search or undo
+	Code         string    `json:"code"`
+	Registration int64     `json:"registration"`
+	Session      string    `json:"session"`
+	ScannedAt    time.Time `json:"scanned_at"`
+	Offline      bool      `json:"offline"`
+	Admitted     bool      `json:"admitted"`
+}
+
+// syncResult is the answer to one queued scan: the scan's answer, or an
+// error that says why it could not be applied (it will not be, ever).
+type syncResult struct {
+	Nonce string `json:"nonce"`
+	*scanAnswer
+	Error *Problem `json:"error,omitempty"`
+}
+
+// maxSyncScans bounds one sync request; a device sends a longer queue in
+// several.
+const maxSyncScans = 500
+
+// syncScans is POST /api/v1/events/{slug}/checkin/sync.
+func (s *Server) syncScans(c echo.Context) error {
+	var req syncRequest
+	if err := decodeStrict(c, &req); err != nil {
+		return err
+	}
+	ev, err := s.scanEvent(c, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	switch {
+	case !checkin.ValidDevice(req.Device):
+		return fieldProblem(c, "device", "checkin.error.device", checkin.MaxDevice)
+	case len(req.Scans) > maxSyncScans:
+		return fieldProblem(c, "scans", "checkin.error.too_many", maxSyncScans)
+	}
+	received := time.Now()
+	results := make([]syncResult, len(req.Scans))
+	var scans []store.Scan
+	var doors []string
+	var at []int // index in results of each scan sent to the store
+	for i, q := range req.Scans {
+		results[i].Nonce = q.Nonce
+		if q.Nonce == "" {
+			results[i].Error = fieldProblem(c, "nonce", "checkin.error.nonce_required")
+			continue
+		}
+		if q.Kind == "" {
+			q.Kind = checkin.KindScan
+		}
+		if q.Kind != checkin.KindScan && q.Kind != checkin.KindSearch && q.Kind != checkin.KindUndo {
+			results[i].Error = fieldProblem(c, "kind", "checkin.error.kind")
+			continue
+		}
+		if err := checkScanFields(c, ev, q.Session, req.Device, q.Nonce); err != nil {
+			results[i].Error = asProblem(err)
+			continue
+		}
+		reg := q.Registration
+		if q.Kind == checkin.KindScan {
+			reg = 0
+		}
+		code, v, err := s.verdict(c, ev, q.Code, reg)
+		if err != nil {
+			results[i].Error = asProblem(err)
+			continue
+		}
+		if q.Kind == checkin.KindUndo && v.Result != "" {
+			results[i].Error = fieldProblem(c, "code", "checkin.reason."+v.Reason)
+			continue
+		}
+		when := received
+		if !q.ScannedAt.IsZero() {
+			when = checkin.DeviceTime(q.ScannedAt, req.SentAt, received)
+		}
+		scans = append(scans, store.Scan{Kind: q.Kind, Door: q.Session, Code: code, Verdict: v, UserID: currentUser(c).ID,
+			Device: req.Device, Nonce: q.Nonce, At: when, Offline: q.Offline, Admitted: q.Offline && q.Admitted})
+		doors = append(doors, q.Session)
+		at = append(at, i)
+	}
+	answers, err := s.app.Store.CheckInAll(c.Request().Context(), ev, scans)
+	if err != nil {
+		return err
+	}
+	out, err := s.scanAnswers(c, ev, answers, doors)
+	if err != nil {
+		return err
+	}
+	for k, i := range at {
+		if out[k] == nil {
+			results[i].Error = problem(c, http.StatusConflict, "not_checked_in")
+			continue
+		}
+		results[i].scanAnswer = out[k]
+	}
+	return c.JSON(http.StatusOK, map[string]any{"results": results})
+}
+
+// asProblem returns err as a *Problem (the field checks return nothing else).
+func asProblem(err error) *Problem {
+	var p *Problem
+	if errors.As(err, &p) {
+		return p
+	}
+	return &Problem{Status: http.StatusInternalServerError, Code: "internal", Message: err.Error()}
+}
+
+// rosterAnswer is the guest list a device keeps, with what it needs to
+// check tickets on its own.
+type rosterAnswer struct {
+	Event   rosterEvent      `json:"event"`
+	Version int64            `json:"version"`
+	Full    bool             `json:"full"`
+	Guests  []*checkin.Guest `json:"guests"`
+}
+
+// rosterEvent is the event as a check-in device needs it.
+type rosterEvent struct {
+	ID        int64            `json:"id"`
+	Slug      string           `json:"slug"`
+	Title     programme.Text   `json:"title"`
+	Timezone  string           `json:"timezone"`
+	PublicKey []byte           `json:"public_key"` // Ed25519, base64
+	Capacity  *int             `json:"capacity"`
+	Sessions  []rosterSession  `json:"sessions"`
+	Default   string           `json:"default_language"`
+	Rooms     []programme.Room `json:"rooms"`
+}
+
+// rosterSession is a session whose door can be chosen.
+type rosterSession struct {
+	ID       string         `json:"id"`
+	Title    programme.Text `json:"title"`
+	Room     string         `json:"room,omitempty"`
+	StartsAt programme.Time `json:"starts_at"`
+	EndsAt   programme.Time `json:"ends_at"`
+	SignUp   bool           `json:"sign_up"`
+}
+
+func newRosterEvent(ev *store.Event) rosterEvent {
+	re := rosterEvent{ID: ev.ID, Slug: ev.Slug, Title: ev.Title, Timezone: ev.Timezone, PublicKey: ev.TicketPublicKey,
+		Capacity: ev.Capacity, Default: ev.DefaultLanguage, Rooms: ev.Rooms, Sessions: []rosterSession{}}
+	for _, se := range ev.Sessions {
+		re.Sessions = append(re.Sessions, rosterSession{ID: se.ID, Title: se.Title, Room: se.Room,
+			StartsAt: se.StartsAt, EndsAt: se.EndsAt, SignUp: se.Capacity != nil})
+	}
+	return re
+}
+
+// roster is GET /api/v1/events/{slug}/checkin/roster?since=N.
+func (s *Server) roster(c echo.Context) error {
+	ev, err := s.app.Store.GetEvent(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	var since int64
+	if v := c.QueryParam("since"); v != "" {
+		if since, err = strconv.ParseInt(v, 10, 64); err != nil || since < 0 {
+			p := problem(c, http.StatusBadRequest, "bad_filter")
+			p.Fields = map[string]string{"since": i18n.T(lang(c), "error.filter_offset")}
+			return p
+		}
+	}
+	r, err := s.app.Store.Roster(c.Request().Context(), ev, since)
+	if err != nil {
+		return err
+	}
+	if r.Guests == nil {
+		r.Guests = []*checkin.Guest{}
+	}
+	// Personal data: no shared cache may keep it.
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, rosterAnswer{Event: newRosterEvent(ev), Version: r.Version, Full: r.Full, Guests: r.Guests})
+}
+
+// search is GET /api/v1/events/{slug}/checkin/search?q=: guests whose
+// name, organisation or email matches, as the door sees them.
+func (s *Server) searchGuests(c echo.Context) error {
+	ctx := c.Request().Context()
+	ev, err := s.app.Store.GetEvent(ctx, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	q := strings.TrimSpace(c.QueryParam("q"))
+	guests := []*checkin.Guest{}
+	if q == "" {
+		return c.JSON(http.StatusOK, map[string]any{"guests": guests})
+	}
+	regs, _, err := s.app.Store.ListRegistrations(ctx, ev, store.Filter{Query: q, Limit: 20})
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(regs))
+	for i, r := range regs {
+		ids[i] = r.ID
+	}
+	byID, err := s.app.Store.Guests(ctx, ev, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if g := byID[id]; g != nil {
+			guests = append(guests, g)
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"guests": guests})
+}
+
+// statsAnswer is GET /api/v1/events/{slug}/checkin/stats.
+type statsAnswer struct {
+	Event           string                `json:"event"`
+	Expected        int                   `json:"expected"`
+	CheckedIn       int                   `json:"checked_in"`
+	Duplicates      int                   `json:"duplicates"`
+	OverCapacity    int                   `json:"over_capacity"`
+	Sessions        []sessionStats        `json:"sessions"`
+	QuarterHours    []quarterHourStats    `json:"quarter_hours"`
+	Devices         []deviceStats         `json:"devices"`
+	Results         map[string]int        `json:"results"`
+	DuplicateGuests []duplicateGuestStats `json:"duplicate_guests"`
+}
+
+type sessionStats struct {
+	ID        string `json:"id"`
+	Expected  *int   `json:"expected"`
+	CheckedIn int    `json:"checked_in"`
+}
+
+type quarterHourStats struct {
+	From      time.Time `json:"from"`
+	CheckedIn int       `json:"checked_in"`
+}
+
+type deviceStats struct {
+	Device string    `json:"device"`
+	Scans  int       `json:"scans"`
+	OK     int       `json:"ok"`
+	Last   time.Time `json:"last_scan_at"`
+}
+
+type duplicateGuestStats struct {
+	Registration *checkin.Guest     `json:"registration"`
+	Session      string             `json:"session,omitempty"`
+	Admissions   []checkin.Admitter `json:"admissions"`
+}
+
+func (s *Server) checkinStats(c echo.Context) error {
+	ev, err := s.app.Store.GetEvent(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	st, err := s.app.Store.CheckInStats(c.Request().Context(), ev)
+	if err != nil {
+		return err
+	}
+	out := statsAnswer{Event: ev.Slug, Expected: st.Expected, CheckedIn: st.CheckedIn, Duplicates: st.Duplicates,
+		OverCapacity: st.OverCapacity, Results: st.Results, Sessions: []sessionStats{}, QuarterHours: []quarterHourStats{},
+		Devices: []deviceStats{}, DuplicateGuests: []duplicateGuestStats{}}
+	for _, r := range checkin.Results {
+		out.Results[r] += 0 // every result, zero or not
+	}
+	for _, se := range st.Sessions {
+		out.Sessions = append(out.Sessions, sessionStats{ID: se.ID, Expected: se.Expected, CheckedIn: se.CheckedIn})
+	}
+	for _, q := range st.QuarterHours {
+		out.QuarterHours = append(out.QuarterHours, quarterHourStats{From: q.From, CheckedIn: q.CheckedIn})
+	}
+	for _, d := range st.Devices {
+		out.Devices = append(out.Devices, deviceStats{Device: d.Device, Scans: d.Scans, OK: d.OK, Last: d.Last})
+	}
+	for _, d := range st.DuplicateGuests {
+		out.DuplicateGuests = append(out.DuplicateGuests, duplicateGuestStats{Registration: d.Guest, Session: d.Door, Admissions: d.Admissions})
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, out)
+}
