@@ -74,7 +74,6 @@ func (s *Server) walkIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.app.Mailer.Notify()
 	s.app.Log.Info("walk-in", "event", ev.Slug, "registration", reg.ID, "user", user.ID, "existing", existing,
 		"over_capacity", a.OverCapacity)
 	answers, err := s.scanAnswers(c, ev, []*store.ScanAnswer{a}, []string{""})
