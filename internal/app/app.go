@@ -19,6 +19,8 @@ type App struct {
 	Store  *store.Store
 	Log    *slog.Logger
 	Mailer *outbox.Worker
+	// Version is foyer's release, "dev" for a build without one.
+	Version string
 }
 
 // New opens the database named by cfg and returns the App.
@@ -27,7 +29,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	a := &App{Config: cfg, Store: st, Log: log}
+	a := &App{Config: cfg, Store: st, Log: log, Version: "dev"}
 	if a.Mailer, err = outbox.New(st, cfg, log); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("app: mail: %w", err)

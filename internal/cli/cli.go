@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 
 	"github.com/foyer-events/foyer/internal/app"
@@ -26,7 +25,8 @@ Usage:
   foyer version
 
 Settings come from FOYER_ADDR, FOYER_DATA, FOYER_BASE_URL, FOYER_SMTP_URL,
-FOYER_MAIL_FROM and FOYER_RATE_LIMIT; see README.md.
+FOYER_MAIL_FROM, FOYER_RATE_LIMIT, FOYER_METRICS_TOKEN and FOYER_LOG_FORMAT;
+see README.md.
 `
 
 // Env is what a command may touch of the outside world, so tests can run
@@ -93,6 +93,10 @@ func open(ctx context.Context, env Env) (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return app.New(ctx, cfg, log)
+	a, err := app.New(ctx, cfg, app.NewLogger(cfg.LogFormat, env.Stderr))
+	if err != nil {
+		return nil, err
+	}
+	a.Version = Version
+	return a, nil
 }

@@ -17,6 +17,10 @@ type Config struct {
 	SMTPURL   string // FOYER_SMTP_URL: empty writes .eml files instead
 	MailFrom  string // FOYER_MAIL_FROM
 	RateLimit bool   // FOYER_RATE_LIMIT: "off" disables per-client limits
+	// MetricsToken (FOYER_METRICS_TOKEN) lets a scraper on another machine
+	// read /metrics with it as a bearer token; loopback needs none.
+	MetricsToken string
+	LogFormat    string // FOYER_LOG_FORMAT: "text" or "json"
 }
 
 // Load builds the configuration from getenv (os.Getenv in production) and
@@ -27,6 +31,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Data:      "./data",
 		MailFrom:  "foyer@localhost",
 		RateLimit: true,
+		LogFormat: "text",
 	}
 	if v := getenv("FOYER_ADDR"); v != "" {
 		c.Addr = v
@@ -63,6 +68,20 @@ func Load(getenv func(string) string) (Config, error) {
 		c.RateLimit = false
 	default:
 		return c, fmt.Errorf("FOYER_RATE_LIMIT %q must be on or off", v)
+	}
+	if v := getenv("FOYER_METRICS_TOKEN"); v != "" {
+		// A short token could be guessed by anyone who can reach /metrics.
+		if len(v) < 16 || strings.ContainsAny(v, " \t\r\n") {
+			return c, fmt.Errorf("FOYER_METRICS_TOKEN must be at least 16 characters without spaces")
+		}
+		c.MetricsToken = v
+	}
+	switch v := strings.ToLower(getenv("FOYER_LOG_FORMAT")); v {
+	case "", "text":
+	case "json":
+		c.LogFormat = "json"
+	default:
+		return c, fmt.Errorf("FOYER_LOG_FORMAT %q must be text or json", v)
 	}
 	return c, nil
 }

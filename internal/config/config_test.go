@@ -17,11 +17,13 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.Data != "./data" || c.BaseURL != "http://127.0.0.1:8080" || !c.RateLimit || c.MailFrom != "foyer@localhost" {
+	if c.Addr != "127.0.0.1:8080" || c.Data != "./data" || c.BaseURL != "http://127.0.0.1:8080" || !c.RateLimit || c.MailFrom != "foyer@localhost" ||
+		c.LogFormat != "text" || c.MetricsToken != "" {
 		t.Errorf("defaults = %+v", c)
 	}
-	c, err = Load(env("FOYER_ADDR", "0.0.0.0:9000", "FOYER_BASE_URL", "https://forum.example.org/", "FOYER_RATE_LIMIT", "off"))
-	if err != nil || c.BaseURL != "https://forum.example.org" || c.RateLimit {
+	c, err = Load(env("FOYER_ADDR", "0.0.0.0:9000", "FOYER_BASE_URL", "https://forum.example.org/", "FOYER_RATE_LIMIT", "off",
+		"FOYER_LOG_FORMAT", "JSON", "FOYER_METRICS_TOKEN", "scrape-0123456789abcdef"))
+	if err != nil || c.BaseURL != "https://forum.example.org" || c.RateLimit || c.LogFormat != "json" || c.MetricsToken != "scrape-0123456789abcdef" {
 		t.Errorf("overrides = %+v, %v", c, err)
 	}
 	bad := []struct{ name, value string }{
@@ -32,6 +34,9 @@ func TestLoad(t *testing.T) {
 		{"FOYER_SMTP_URL", "smtp://mail.example.org?tls=maybe"},
 		{"FOYER_MAIL_FROM", "nobody"},
 		{"FOYER_RATE_LIMIT", "sometimes"},
+		{"FOYER_LOG_FORMAT", "logfmt"},
+		{"FOYER_METRICS_TOKEN", "short"},
+		{"FOYER_METRICS_TOKEN", "has a space in the middle"},
 	}
 	for _, b := range bad {
 		if _, err := Load(env(b.name, b.value)); err == nil || !strings.Contains(err.Error(), b.name) {

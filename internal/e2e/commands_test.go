@@ -21,7 +21,7 @@ func TestCommands(t *testing.T) {
 	t.Run("healthz", func(t *testing.T) {
 		var body map[string]any
 		in.get(t, "/healthz").want(t, http.StatusOK).decode(t, &body)
-		if body["status"] != "ok" {
+		if body["status"] != "ok" || body["database"] != "ok" || body["mail"] != "ok" || body["version"] != "dev" {
 			t.Errorf("GET /healthz: %v", body)
 		}
 	})

@@ -370,10 +370,12 @@ type APIError struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields"`
+	// RequestID is the id of the request, as in its X-Request-ID header.
+	RequestID string `json:"request_id"`
 }
 
 // apiError checks that the response has the status and the JSON error shape
-// {"error":{"code","message"[,"fields"]}} and returns the error.
+// {"error":{"code","message"[,"fields"],"request_id"}} and returns the error.
 func (r *Response) apiError(t testing.TB, status int) APIError {
 	t.Helper()
 	r.want(t, status)
@@ -390,6 +392,9 @@ func (r *Response) apiError(t testing.TB, status int) APIError {
 	}
 	if e.Code == "" || e.Message == "" {
 		t.Fatalf("error without code or message: %s", r)
+	}
+	if e.RequestID == "" || e.RequestID != r.Header.Get("X-Request-ID") {
+		t.Fatalf("error request_id %q, X-Request-ID %q: %s", e.RequestID, r.Header.Get("X-Request-ID"), r)
 	}
 	return e
 }

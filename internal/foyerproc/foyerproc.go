@@ -229,12 +229,13 @@ func Retry[T any](launch func() (T, error), retrying func(error)) (T, error) {
 	}
 }
 
-// ErrorLines returns the lines of a foyer log at level ERROR. Users never see
-// those (a 500, a failed worker), so only the log tells.
+// ErrorLines returns the lines of a foyer log at level ERROR, in text or
+// JSON (FOYER_LOG_FORMAT). Users never see those (a 500, a failed worker),
+// so only the log tells.
 func ErrorLines(log string) []string {
 	var lines []string
 	for _, line := range strings.Split(log, "\n") {
-		if strings.Contains(line, "level=ERROR") {
+		if strings.Contains(line, "level=ERROR") || strings.Contains(line, `"level":"ERROR"`) {
 			lines = append(lines, line)
 		}
 	}

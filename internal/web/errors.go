@@ -19,6 +19,9 @@ type Problem struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// RequestID finds the request's line in the log; the error handler
+	// sets it.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 func (p *Problem) Error() string { return p.Code + ": " + p.Message }
@@ -64,9 +67,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		p = problem(c, he.Code, code)
 	default:
-		s.app.Log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
+		s.app.Log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err, "request_id", requestID(c))
 		p = problem(c, http.StatusInternalServerError, "internal")
 	}
+	p.RequestID = requestID(c)
 	if p.Status == http.StatusUnauthorized && !isAPI(c) {
 		c.Redirect(http.StatusSeeOther, "/login?next="+safeNext(c.Request().URL.RequestURI()))
 		return

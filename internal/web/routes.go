@@ -18,6 +18,9 @@ const maxBody = "2M"
 // routes is the one place that lists every URL, its middleware and its role.
 func (s *Server) routes() {
 	e := s.echo
+	// First of all, so that every answer has a request id, a log line and
+	// its place in the metrics, redirects and errors included.
+	e.Pre(s.observe)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
 	e.Use(middleware.BodyLimit(maxBody))
@@ -125,12 +128,4 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		return next(c)
 	}
-}
-
-func (s *Server) health(c echo.Context) error {
-	if err := s.app.Store.Ping(c.Request().Context()); err != nil {
-		s.app.Log.Error("health check failed", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
