@@ -159,7 +159,11 @@ CREATE TABLE registrations (
     -- Check-in devices keep a copy of the guest list and ask for the changes
     -- since the last roster_seq they saw; triggers below raise it on every
     -- change a door needs to know about.
-    roster_seq      INTEGER NOT NULL DEFAULT 0
+    roster_seq      INTEGER NOT NULL DEFAULT 0,
+    -- Form of address for letters ("Sehr geehrte Frau Dr. …"); '' when not
+    -- given. Last, where migration 3 added them.
+    salutation      TEXT NOT NULL DEFAULT '' CHECK (salutation IN ('', 'ms', 'mr')),
+    title           TEXT NOT NULL DEFAULT '' CHECK (title IN ('', 'dr', 'prof', 'prof_dr'))
 );
 
 -- One live registration per email and event, enforced by the database.

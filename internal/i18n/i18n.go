@@ -72,6 +72,9 @@ func T(lang, key string, args ...any) string {
 		msg = key
 	}
 	if len(args) > 0 {
+		if lang == "zh" {
+			args = spaceArgs(msg, args)
+		}
 		return fmt.Sprintf(msg, args...)
 	}
 	return msg

@@ -16,8 +16,10 @@ import (
 
 // mailView is what the email templates see.
 type mailView struct {
-	Kind     string
-	Lang     string
+	Kind string
+	Lang string
+	// Greeting opens the letter in the attendee's form of address.
+	Greeting string
 	Fallback string
 	Reg      *registration.Registration
 	Event    *programme.Event
@@ -52,6 +54,8 @@ func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 		Ticket:   registration.MailCarriesTicket(it.Kind, reg.Status),
 		EventURL: m.cfg.BaseURL + "/events/" + ev.Slug,
 	}
+	g := reg.Greeting()
+	v.Greeting = i18n.T(lang, g.Key, i18n.T(lang, g.Title), g.Surname, g.Name)
 	if registration.Live(reg.Status) {
 		v.ManageURL = m.cfg.BaseURL + "/m/" + reg.ManageToken
 	}

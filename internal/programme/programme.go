@@ -312,10 +312,17 @@ func Demo(now time.Time) *Event {
 
 // TemplateFuncs are the functions that pages and emails alike use to show a
 // programme: t (a catalogue message), tr (a translated text with fallback),
-// date (a day as the language writes it), clock (15:04) and iso (RFC 3339).
+// date (a day as the language writes it), clock (15:04), iso (RFC 3339) and
+// titled (a name with its academic title: "Dr. Anna Schäfer", "王小明博士").
 func TemplateFuncs() map[string]any {
 	return map[string]any{
-		"t":     i18n.T,
+		"t": i18n.T,
+		"titled": func(lang, title, name string) string {
+			if title == "" {
+				return name
+			}
+			return i18n.T(lang, "name.titled", i18n.T(lang, "name.title."+title), name)
+		},
 		"tr":    func(t Text, lang, fallback string) string { return t.In(lang, fallback) },
 		"date":  func(lang string, t Time) string { return i18n.Date(lang, t.Time) },
 		"clock": func(t Time) string { return t.Format("15:04") },

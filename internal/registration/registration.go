@@ -39,6 +39,8 @@ type Registration struct {
 	Status       string         `json:"status"`
 	FirstName    string         `json:"first_name"`
 	LastName     string         `json:"last_name"`
+	Salutation   string         `json:"salutation"` // "", ms or mr
+	Title        string         `json:"title"`      // "", dr, prof or prof_dr
 	Email        string         `json:"email"`
 	Organisation string         `json:"organisation"`
 	JobTitle     string         `json:"job_title"`
@@ -75,11 +77,6 @@ type MailStatus struct {
 	At     time.Time `json:"at"`
 }
 
-// FullName is the name as printed on badges and in greetings.
-func (r *Registration) FullName() string {
-	return strings.TrimSpace(r.FirstName + " " + r.LastName)
-}
-
 // SeatStatus returns the status of the seat in session id, or "".
 func (r *Registration) SeatStatus(id string) string {
 	for _, s := range r.Sessions {
@@ -94,6 +91,8 @@ func (r *Registration) SeatStatus(id string) string {
 type Input struct {
 	FirstName    string         `json:"first_name"`
 	LastName     string         `json:"last_name"`
+	Salutation   string         `json:"salutation"`
+	Title        string         `json:"title"`
 	Email        string         `json:"email"`
 	Organisation string         `json:"organisation"`
 	JobTitle     string         `json:"job_title"`
@@ -166,6 +165,13 @@ func validate(in Input, e *programme.Event, lang string, walkIn bool) (Input, Fi
 		if _, bad := errs[f.name]; !bad && strings.ContainsAny(f.value, "<>{}[]\\/=@") {
 			errs[f.name] = msg("name_chars")
 		}
+	}
+	in.Salutation, in.Title = strings.TrimSpace(in.Salutation), strings.TrimSpace(in.Title)
+	if !ValidSalutation(in.Salutation) {
+		errs["salutation"] = msg("salutation")
+	}
+	if !ValidTitle(in.Title) {
+		errs["title"] = msg("title")
 	}
 	in.Email = line("email", in.Email, !walkIn, maxEmail)
 	if _, bad := errs["email"]; !bad && (in.Email != "" || !walkIn) && !validEmail(in.Email) {

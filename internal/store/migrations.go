@@ -23,6 +23,9 @@ import (
 var migrations = []migration{
 	{1, "the first schema (schema.sql as released)", ""},
 	{2, "check-in: the scan log, admissions per door, roster versions", migrationCheckIn},
+	{3, "forms of address: registrations.salutation and title", `
+		ALTER TABLE registrations ADD COLUMN salutation TEXT NOT NULL DEFAULT '' CHECK (salutation IN ('', 'ms', 'mr'));
+		ALTER TABLE registrations ADD COLUMN title TEXT NOT NULL DEFAULT '' CHECK (title IN ('', 'dr', 'prof', 'prof_dr'));`},
 }
 
 // migration is one numbered step of the schema.

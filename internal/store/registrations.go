@@ -12,13 +12,13 @@ import (
 
 // Reading registrations: one, by its manage token, or a filtered page.
 
-const registrationColumns = `r.id, e.slug, r.status, r.first_name, r.last_name, r.email, r.organisation, r.job_title,
+const registrationColumns = `r.id, e.slug, r.status, r.first_name, r.last_name, r.salutation, r.title, r.email, r.organisation, r.job_title,
 	r.country, r.language, r.answers, r.consent_at, r.consent_version, r.ticket_code, r.manage_token, r.created_at, r.updated_at`
 
 func scanRegistration(sc interface{ Scan(...any) error }) (*registration.Registration, error) {
 	var r registration.Registration
 	var answers, consentAt, created, updated string
-	err := sc.Scan(&r.ID, &r.Event, &r.Status, &r.FirstName, &r.LastName, &r.Email, &r.Organisation, &r.JobTitle,
+	err := sc.Scan(&r.ID, &r.Event, &r.Status, &r.FirstName, &r.LastName, &r.Salutation, &r.Title, &r.Email, &r.Organisation, &r.JobTitle,
 		&r.Country, &r.Language, &answers, &consentAt, &r.Consent.Version, &r.TicketCode, &r.ManageToken, &created, &updated)
 	if err != nil {
 		return nil, err
@@ -139,8 +139,9 @@ func (s *Store) ListRegistrations(ctx context.Context, ev *Event, f Filter) ([]*
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
 		where = append(where, `(r.first_name LIKE ? ESCAPE '\' OR r.last_name LIKE ? ESCAPE '\' OR r.email LIKE ? ESCAPE '\'
-			OR r.organisation LIKE ? ESCAPE '\' OR (r.first_name || ' ' || r.last_name) LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like, like)
+			OR r.organisation LIKE ? ESCAPE '\' OR (r.first_name || ' ' || r.last_name) LIKE ? ESCAPE '\'
+			OR (r.last_name || r.first_name) LIKE ? ESCAPE '\' OR (r.last_name || ' ' || r.first_name) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like, like, like, like, like)
 	}
 	cond := strings.Join(where, " AND ")
 	var total int

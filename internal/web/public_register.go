@@ -107,6 +107,7 @@ func inputFromForm(c echo.Context, e *programme.Event) (registration.Input, erro
 	}
 	in := registration.Input{
 		FirstName: form.Get("first_name"), LastName: form.Get("last_name"), Email: form.Get("email"),
+		Salutation: form.Get("salutation"), Title: form.Get("title"),
 		Organisation: form.Get("organisation"), JobTitle: form.Get("job_title"), Country: form.Get("country"),
 		Language: form.Get("language"), Sessions: form["sessions"], Consent: form.Get("consent") != "",
 		Answers: map[string]any{},

@@ -95,6 +95,9 @@ func loadViews() (*views, error) {
 		"add":         func(a, b int) int { return a + b },
 		"country":     countryName,
 		"language":    languageName,
+		// The choices of the form of address, in the form's order.
+		"salutations":    func() []string { return registration.Salutations },
+		"academicTitles": func() []string { return registration.Titles },
 	}
 	for name, fn := range programme.TemplateFuncs() {
 		funcs[name] = fn

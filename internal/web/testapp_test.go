@@ -183,6 +183,8 @@ type apiRegistration struct {
 	Status       string           `json:"status"`
 	FirstName    string           `json:"first_name"`
 	LastName     string           `json:"last_name"`
+	Salutation   string           `json:"salutation"`
+	Title        string           `json:"title"`
 	Email        string           `json:"email"`
 	Organisation string           `json:"organisation"`
 	JobTitle     string           `json:"job_title"`
