@@ -40,9 +40,9 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/ticket"
 )
 
@@ -233,7 +233,7 @@ func DeviceTime(scannedAt, sentAt, received time.Time) time.Time {
 // characters of valid UTF-8 text, no control characters.
 func ValidDevice(name string) bool {
 	return utf8.ValidString(name) && utf8.RuneCountInString(name) <= MaxDevice &&
-		!strings.ContainsFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' })
+		!strings.ContainsFunc(name, programme.IsControl)
 }
 
 // ValidNonce reports whether a nonce is acceptable: printable ASCII, at most

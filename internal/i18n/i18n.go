@@ -11,10 +11,9 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
-)
 
-// Languages foyer speaks; the first is the last resort.
-var Languages = []string{"en", "de", "zh"}
+	"github.com/foyer-events/foyer/internal/languages"
+)
 
 // Each language's catalogue is split by area (locales/en/registration.json,
 // locales/en/checkin.json, …) so that a feature brings its own file; the
@@ -26,7 +25,7 @@ var files embed.FS
 var catalogues = map[string]map[string]string{}
 
 func init() {
-	for _, lang := range Languages {
+	for _, lang := range languages.All {
 		m, err := load(lang)
 		if err != nil {
 			panic("i18n: " + err.Error())
@@ -95,17 +94,14 @@ func Keys(lang string) []string {
 	return keys
 }
 
-// Valid reports whether lang is one of Languages.
-func Valid(lang string) bool {
-	for _, l := range Languages {
-		if l == lang {
-			return true
-		}
+// matcher picks among languages.All, in that order, for Accept-Language.
+var matcher = func() language.Matcher {
+	tags := make([]language.Tag, len(languages.All))
+	for i, l := range languages.All {
+		tags[i] = language.Make(l)
 	}
-	return false
-}
-
-var matcher = language.NewMatcher([]language.Tag{language.English, language.German, language.Chinese})
+	return language.NewMatcher(tags)
+}()
 
 // CookieName is the cookie that remembers a chosen language.
 const CookieName = "foyer_lang"
@@ -114,10 +110,10 @@ const CookieName = "foyer_lang"
 // Accept-Language, then fallback. It reports whether ?lang= chose it, so the
 // caller can remember the choice in a cookie.
 func Negotiate(r *http.Request, fallback string) (lang string, fromQuery bool) {
-	if l := r.URL.Query().Get("lang"); Valid(l) {
+	if l := r.URL.Query().Get("lang"); languages.Valid(l) {
 		return l, true
 	}
-	if c, err := r.Cookie(CookieName); err == nil && Valid(c.Value) {
+	if c, err := r.Cookie(CookieName); err == nil && languages.Valid(c.Value) {
 		return c.Value, false
 	}
 	if h := r.Header.Get("Accept-Language"); h != "" {
@@ -125,11 +121,11 @@ func Negotiate(r *http.Request, fallback string) (lang string, fromQuery bool) {
 		if err == nil && len(tags) > 0 {
 			_, i, conf := matcher.Match(tags...)
 			if conf != language.No {
-				return Languages[i], false
+				return languages.All[i], false
 			}
 		}
 	}
-	if Valid(fallback) {
+	if languages.Valid(fallback) {
 		return fallback, false
 	}
 	return "en", false

@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"testing"
+
+	"github.com/foyer-events/foyer/internal/languages"
 )
 
 // Every language has the same area files with the same keys in each, so a
@@ -14,7 +16,7 @@ import (
 func TestCataloguesMatch(t *testing.T) {
 	keys := map[string][]string{} // "lang/file" -> sorted keys
 	var fileNames []string
-	for _, lang := range Languages {
+	for _, lang := range languages.All {
 		names, err := fs.Glob(files, "locales/"+lang+"/*.json")
 		if err != nil {
 			t.Fatal(err)
@@ -42,11 +44,11 @@ func TestCataloguesMatch(t *testing.T) {
 			}
 		}
 	}
-	if len(keys) != len(fileNames)*len(Languages) {
+	if len(keys) != len(fileNames)*len(languages.All) {
 		t.Errorf("the languages have different sets of files: %v", slices.Sorted(maps.Keys(keys)))
 	}
 	for _, file := range fileNames {
-		for _, lang := range Languages[1:] {
+		for _, lang := range languages.All[1:] {
 			if !slices.Equal(keys[lang+"/"+file], keys["en/"+file]) {
 				t.Errorf("%s/%s has other keys than en/%s", lang, file, file)
 			}

@@ -7,11 +7,13 @@ import (
 	"strconv"
 
 	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/links"
 	"github.com/foyer-events/foyer/internal/mail"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
 	"github.com/foyer-events/foyer/internal/ticket"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 // mailView is what the email templates see.
@@ -52,12 +54,12 @@ func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 	v := &mailView{
 		Kind: it.Kind, Lang: lang, Fallback: ev.DefaultLanguage, Reg: reg, Event: ev.Event,
 		Ticket:   registration.MailCarriesTicket(it.Kind, reg.Status),
-		EventURL: m.cfg.BaseURL + "/events/" + ev.Slug,
+		EventURL: links.Absolute(m.cfg.BaseURL, links.Event(ev.Slug)),
 	}
 	g := reg.Greeting()
 	v.Greeting = i18n.T(lang, g.Key, i18n.T(lang, g.Title), g.Surname, g.Name)
 	if registration.Live(reg.Status) {
-		v.ManageURL = m.cfg.BaseURL + "/m/" + reg.ManageToken
+		v.ManageURL = links.Absolute(m.cfg.BaseURL, links.Manage(reg.ManageToken))
 	}
 	var chosen []string
 	for _, seat := range reg.Sessions {
@@ -96,7 +98,7 @@ func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 		if err != nil {
 			return nil, err
 		}
-		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen)
+		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen, view.RoleNames(lang))
 		msg.Attachments = []mail.Attachment{
 			{Name: "ticket.png", ContentType: "image/png", Data: png, Inline: true, ContentID: "ticket"},
 			{Name: "ticket-" + ev.Slug + ".png", ContentType: "image/png", Data: png},

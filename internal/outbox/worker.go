@@ -26,8 +26,8 @@ import (
 	foyer "github.com/foyer-events/foyer"
 	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/mail"
-	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 // How the mail worker retries: exponential backoff from retryBase up to
@@ -66,7 +66,7 @@ func New(st *store.Store, cfg config.Config, log *slog.Logger) (*Worker, error) 
 		}
 		sender = mail.NewSMTPSender(smtp)
 	}
-	funcs := programme.TemplateFuncs()
+	funcs := view.Funcs()
 	html, err := htmltemplate.New("").Funcs(funcs).ParseFS(foyer.Views, "views/email/*.html")
 	if err != nil {
 		return nil, err

@@ -8,42 +8,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"time"
-
-	"github.com/foyer-events/foyer/internal/i18n"
 )
-
-// Languages foyer speaks, in the order of the language switch.
-var Languages = []string{"en", "de", "zh"}
-
-// IsLanguage reports whether lang is one of Languages.
-func IsLanguage(lang string) bool {
-	for _, l := range Languages {
-		if l == lang {
-			return true
-		}
-	}
-	return false
-}
-
-// Text is a translated text keyed by language.
-type Text map[string]string
-
-// In returns the text in lang, else in fallback, else in any language that has
-// one (en, de, zh in that order).
-func (t Text) In(lang, fallback string) string {
-	if s := t[lang]; s != "" {
-		return s
-	}
-	if s := t[fallback]; s != "" {
-		return s
-	}
-	for _, l := range Languages {
-		if s := t[l]; s != "" {
-			return s
-		}
-	}
-	return ""
-}
 
 // Time is an instant in programme JSON, RFC 3339 with an offset. A value that
 // does not parse is kept in Raw so that Validate can name it, instead of
@@ -308,24 +273,4 @@ func Demo(now time.Time) *Event {
 		e.Registration.OpensAt = Time{Time: now.Add(-time.Hour).Truncate(time.Hour).In(e.Location())}
 	}
 	return e
-}
-
-// TemplateFuncs are the functions that pages and emails alike use to show a
-// programme: t (a catalogue message), tr (a translated text with fallback),
-// date (a day as the language writes it), clock (15:04), iso (RFC 3339) and
-// titled (a name with its academic title: "Dr. Anna Schäfer", "王小明博士").
-func TemplateFuncs() map[string]any {
-	return map[string]any{
-		"t": i18n.T,
-		"titled": func(lang, title, name string) string {
-			if title == "" {
-				return name
-			}
-			return i18n.T(lang, "name.titled", i18n.T(lang, "name.title."+title), name)
-		},
-		"tr":    func(t Text, lang, fallback string) string { return t.In(lang, fallback) },
-		"date":  func(lang string, t Time) string { return i18n.Date(lang, t.Time) },
-		"clock": func(t Time) string { return t.Format("15:04") },
-		"iso":   func(t Time) string { return t.Format(time.RFC3339) },
-	}
 }

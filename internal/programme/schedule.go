@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/links"
 )
 
 // The schedule exports: c3voc schedule.json v1, frab schedule.xml and
@@ -71,7 +73,7 @@ func buildSchedule(e *Event, lang, baseURL string) *schedule {
 		acronym:  acronym(e.Slug),
 		title:    e.Title.In(lang, def),
 		root:     root,
-		eventURL: root + "/events/" + url.PathEscape(e.Slug),
+		eventURL: links.Absolute(root, links.Event(e.Slug)),
 	}
 
 	names := map[string]bool{}
@@ -124,7 +126,7 @@ func buildSchedule(e *Event, lang, baseURL string) *schedule {
 			end:      ses.EndsAt.In(s.loc),
 			title:    ses.Title.In(lang, def),
 			abstract: ses.Abstract.In(lang, def),
-			url:      s.eventURL + "#session-" + url.PathEscape(ses.ID),
+			url:      links.Absolute(root, links.Session(e.Slug, ses.ID)),
 		}
 		if ses.EndsAt.IsZero() || it.end.Before(it.start) {
 			it.end = it.start

@@ -5,31 +5,25 @@ import (
 	"strings"
 	"time"
 
-	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/ical"
 )
-
-// roleLabel names a speaker role in calendar descriptions with the same
-// words as the agenda page, where a bare "panellist" in English would stand
-// out in a German or Chinese text.
-func roleLabel(role, lang string) string {
-	if !slices.Contains(Roles, role) {
-		return role
-	}
-	return i18n.T(lang, "role."+role)
-}
 
 func joinNonEmpty(parts ...string) string {
 	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), ", ")
 }
 
+// RoleNames name speaker roles in the reader's language for calendar
+// descriptions ("moderator" is "Moderation" in German); the caller
+// translates, this package knows no catalogue.
+type RoleNames func(role string) string
+
 // sessionEvent describes a session for a calendar: the abstract, then one
 // line per speaker with their role, and the room with the venue's address.
-func (s *schedule) sessionEvent(it *scheduleItem) ical.Event {
+func (s *schedule) sessionEvent(it *scheduleItem, roleName RoleNames) ical.Event {
 	var people []string
 	for _, ss := range it.s.Speakers {
 		if sp := s.e.Speaker(ss.Speaker); sp != nil {
-			people = append(people, roleLabel(ss.Role, s.lang)+": "+joinNonEmpty(speakerName(sp), sp.Organisation))
+			people = append(people, roleName(ss.Role)+": "+joinNonEmpty(speakerName(sp), sp.Organisation))
 		}
 	}
 	description := strings.TrimSpace(it.abstract + "\n\n" + strings.Join(people, "\n"))
@@ -52,7 +46,7 @@ func (s *schedule) sessionEvent(it *scheduleItem) ical.Event {
 // session, for subscribing from a calendar app. Times carry the event's TZID
 // so that a session at 09:30 in Hannover stays 09:30 Hannover time wherever
 // the reader is. The UIDs are the guids of ScheduleJSON.
-func ScheduleICS(e *Event, lang, baseURL string) []byte {
+func ScheduleICS(e *Event, lang, baseURL string, roleName RoleNames) []byte {
 	s := buildSchedule(e, lang, baseURL)
 	var times []time.Time
 	for _, it := range s.items {
@@ -60,7 +54,7 @@ func ScheduleICS(e *Event, lang, baseURL string) []byte {
 	}
 	c := ical.New(s.title, "", s.loc, times)
 	for _, it := range s.items {
-		c.Add(s.sessionEvent(it))
+		c.Add(s.sessionEvent(it, roleName))
 	}
 	return c.Bytes()
 }
@@ -73,7 +67,7 @@ func ScheduleICS(e *Event, lang, baseURL string) []byte {
 // It is sent as METHOD:PUBLISH so that mail clients offer "add to calendar"
 // instead of a meeting request with accept/decline buttons (RFC 5546 allows
 // no ATTENDEE in PUBLISH, so the guest is not named in it).
-func InviteICS(e *Event, lang, baseURL string, sessions []string) []byte {
+func InviteICS(e *Event, lang, baseURL string, sessions []string, roleName RoleNames) []byte {
 	s := buildSchedule(e, lang, baseURL)
 	var chosen []*scheduleItem
 	for _, it := range s.items {
@@ -100,7 +94,7 @@ func InviteICS(e *Event, lang, baseURL string, sessions []string) []byte {
 		URL:         s.eventURL,
 	})
 	for _, it := range chosen {
-		c.Add(s.sessionEvent(it))
+		c.Add(s.sessionEvent(it, roleName))
 	}
 	return c.Bytes()
 }

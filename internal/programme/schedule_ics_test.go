@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/foyer-events/foyer/internal/i18n"
 )
 
 // icsLines checks the physical form of an iCalendar file (CRLF, at most 75
@@ -107,7 +109,7 @@ func TestScheduleICS(t *testing.T) {
 			if tt.change != nil {
 				tt.change(e)
 			}
-			ics := ScheduleICS(e, tt.lang, testBaseURL)
+			ics := ScheduleICS(e, tt.lang, testBaseURL, roleNames(tt.lang))
 			lines := icsLines(t, ics)
 			if lines[0] != "BEGIN:VCALENDAR" || lines[len(lines)-1] != "END:VCALENDAR" {
 				t.Errorf("calendar runs from %q to %q", lines[0], lines[len(lines)-1])
@@ -197,7 +199,7 @@ func TestScheduleTimeZone(t *testing.T) {
 				t.Errorf("opening date %s start %s duration %s, want %s %s 00:30", ev.Date, ev.Start, ev.Duration, tt.date, tt.start)
 			}
 
-			lines := icsLines(t, ScheduleICS(e, "en", testBaseURL))
+			lines := icsLines(t, ScheduleICS(e, "en", testBaseURL, roleNames("en")))
 			if !slices.Contains(lines, tt.dtstart) {
 				t.Errorf("no %s", tt.dtstart)
 			}
@@ -231,7 +233,7 @@ func TestScheduleTimeZone(t *testing.T) {
 func TestInviteICS(t *testing.T) {
 	e := scheduleDemo(t)
 	schedule := map[string]string{}
-	for _, v := range vevents(icsLines(t, ScheduleICS(e, "de", testBaseURL))) {
+	for _, v := range vevents(icsLines(t, ScheduleICS(e, "de", testBaseURL, roleNames("de")))) {
 		schedule[v["SUMMARY"]] = v["UID"]
 	}
 	tests := []struct {
@@ -248,7 +250,7 @@ func TestInviteICS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lines := icsLines(t, InviteICS(e, "de", testBaseURL, tt.sessions))
+			lines := icsLines(t, InviteICS(e, "de", testBaseURL, tt.sessions, roleNames("de")))
 			if !slices.Contains(lines, "METHOD:PUBLISH") {
 				t.Error("no METHOD:PUBLISH")
 			}
@@ -282,4 +284,10 @@ func TestInviteICS(t *testing.T) {
 			}
 		})
 	}
+}
+
+// roleNames names roles with the catalogue's words, as the callers of the
+// calendar functions do.
+func roleNames(lang string) RoleNames {
+	return func(role string) string { return i18n.T(lang, "role."+role) }
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/links"
 )
 
 type xmlSchedule struct {
@@ -96,7 +98,7 @@ func ScheduleXML(e *Event, lang, baseURL string) ([]byte, error) {
 	c := s.jsonConference()
 	doc := xmlSchedule{
 		Generator: xmlGenerator{Name: "foyer"},
-		URL:       s.eventURL + "/schedule.xml",
+		URL:       links.Absolute(s.root, links.Event(s.e.Slug, "schedule.xml")),
 		Version:   scheduleVersion(c),
 		Conference: xmlConference{
 			Acronym:          c.Acronym,

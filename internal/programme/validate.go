@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/foyer-events/foyer/internal/languages"
 )
 
 // Problem is one thing wrong with programme JSON, and where it is.
@@ -115,7 +117,7 @@ func (e *Event) Validate() error {
 		v.add("status", "must be draft, published or archived")
 	}
 	v.capacity("capacity", e.Capacity)
-	if !IsLanguage(e.DefaultLanguage) {
+	if !languages.Valid(e.DefaultLanguage) {
 		v.add("default_language", "must be en, de or zh")
 	}
 	r := e.Registration
@@ -166,7 +168,7 @@ func (e *Event) Validate() error {
 			v.add(at+".room", fmt.Sprintf("unknown room %q", s.Room))
 		}
 		v.str(at+".track", s.Track, 100)
-		if s.Language != "" && !IsLanguage(s.Language) {
+		if s.Language != "" && !languages.Valid(s.Language) {
 			v.add(at+".language", "must be en, de or zh")
 		}
 		v.capacity(at+".capacity", s.Capacity)
@@ -245,14 +247,9 @@ func (v *validator) str(where, s string, max int) {
 		v.add(where, "is not valid UTF-8")
 	case utf8.RuneCountInString(s) > max:
 		v.add(where, fmt.Sprintf("longer than %d characters", max))
-	case strings.ContainsFunc(s, isControl):
+	case strings.ContainsFunc(s, IsControl):
 		v.add(where, "contains control characters")
 	}
-}
-
-// isControl reports characters that have no place in a one-line field.
-func isControl(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }
 
 func (v *validator) text(where string, t Text, required bool, max int) {
@@ -260,7 +257,7 @@ func (v *validator) text(where string, t Text, required bool, max int) {
 		v.add(where, "required in at least one of en, de, zh")
 	}
 	for lang, s := range t {
-		if !IsLanguage(lang) {
+		if !languages.Valid(lang) {
 			v.add(where, fmt.Sprintf("unknown language %q (use en, de, zh)", lang))
 			continue
 		}

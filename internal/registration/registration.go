@@ -14,7 +14,7 @@ import (
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/programme"
 )
 
@@ -117,12 +117,24 @@ const (
 	maxAnswer = 2000
 )
 
-// FieldErrors maps a field name to a message in the user's language.
-type FieldErrors map[string]string
+// Message is something to tell the user, not yet in their language: a
+// catalogue key and its arguments. The web pages, the API and emails
+// translate it at the edge; the rules here know no language.
+type Message struct {
+	Key  string
+	Args []any
+}
+
+func msg(key string, args ...any) Message { return Message{Key: "reg.error." + key, Args: args} }
+
+// FieldErrors maps a field name to what is wrong with it.
+type FieldErrors map[string]Message
 
 // Validate checks in against the event's rules and returns the cleaned input
 // and a message per wrong field. Text is kept exactly as typed apart from
-// surrounding spaces: what comes back must be what the attendee wrote.
+// surrounding spaces: what comes back must be what the attendee wrote. lang
+// is the language of the form: the registration's language when the input
+// names none, and the language of session titles in messages.
 func Validate(in Input, e *programme.Event, lang string) (Input, FieldErrors) {
 	return validate(in, e, lang, false)
 }
@@ -137,7 +149,6 @@ func ValidateWalkIn(in Input, e *programme.Event, lang string) (Input, FieldErro
 
 func validate(in Input, e *programme.Event, lang string, walkIn bool) (Input, FieldErrors) {
 	errs := FieldErrors{}
-	msg := func(key string, args ...any) string { return i18n.T(lang, "reg.error."+key, args...) }
 	line := func(field, value string, required bool, max int) string {
 		// Spaces around a value are a typing slip; a tab or line break is
 		// not, and is refused below rather than silently dropped.
@@ -151,7 +162,7 @@ func validate(in Input, e *programme.Event, lang string, walkIn bool) (Input, Fi
 			errs[field] = msg("too_long", max)
 		case strings.ContainsAny(value, "\r\n"):
 			errs[field] = msg("one_line")
-		case strings.ContainsFunc(value, isControl):
+		case strings.ContainsFunc(value, programme.IsControl):
 			errs[field] = msg("control")
 		}
 		return value
@@ -186,17 +197,17 @@ func validate(in Input, e *programme.Event, lang string, walkIn bool) (Input, Fi
 	if in.Language == "" {
 		in.Language = lang
 	}
-	if !programme.IsLanguage(in.Language) {
+	if !languages.Valid(in.Language) {
 		errs["language"] = msg("language")
 	}
 	if !in.Consent {
 		errs["consent"] = msg("consent")
 	}
-	var sessionErr string
-	if in.Sessions, sessionErr = ValidateSessions(in.Sessions, e, lang); sessionErr != "" {
-		errs["sessions"] = sessionErr
+	var sessionErr *Message
+	if in.Sessions, sessionErr = ValidateSessions(in.Sessions, e, lang); sessionErr != nil {
+		errs["sessions"] = *sessionErr
 	}
-	in.Answers = validateAnswers(in.Answers, e, errs, msg, !walkIn)
+	in.Answers = validateAnswers(in.Answers, e, errs, !walkIn)
 	if len(errs) == 0 {
 		return in, nil
 	}
@@ -214,15 +225,11 @@ func validEmail(s string) bool {
 	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.HasSuffix(s, ".")
 }
 
-func isControl(r rune) bool {
-	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
-}
-
 // ValidateSessions checks a choice of sessions: each must exist, need
 // sign-up, and not overlap another chosen one. It returns the choice without
-// repeats, or a message in lang.
-func ValidateSessions(ids []string, e *programme.Event, lang string) ([]string, string) {
-	msg := func(key string, args ...any) string { return i18n.T(lang, "reg.error."+key, args...) }
+// repeats, or what is wrong, naming sessions by their titles in lang.
+func ValidateSessions(ids []string, e *programme.Event, lang string) ([]string, *Message) {
+	fail := func(key string, args ...any) ([]string, *Message) { m := msg(key, args...); return nil, &m }
 	chosen := []string{}
 	for _, id := range ids {
 		id = strings.TrimSpace(id)
@@ -232,22 +239,22 @@ func ValidateSessions(ids []string, e *programme.Event, lang string) ([]string, 
 		s := e.Session(id)
 		switch {
 		case s == nil:
-			return nil, msg("unknown_session", id)
+			return fail("unknown_session", id)
 		case s.Capacity == nil:
-			return nil, msg("no_signup", s.Title.In(lang, e.DefaultLanguage))
+			return fail("no_signup", s.Title.In(lang, e.DefaultLanguage))
 		}
 		for _, other := range chosen {
 			o := e.Session(other)
 			if s.StartsAt.Before(o.EndsAt.Time) && o.StartsAt.Before(s.EndsAt.Time) {
-				return nil, msg("overlap", s.Title.In(lang, e.DefaultLanguage), o.Title.In(lang, e.DefaultLanguage))
+				return fail("overlap", s.Title.In(lang, e.DefaultLanguage), o.Title.In(lang, e.DefaultLanguage))
 			}
 		}
 		chosen = append(chosen, id)
 	}
-	return chosen, ""
+	return chosen, nil
 }
 
-func validateAnswers(answers map[string]any, e *programme.Event, errs FieldErrors, msg func(string, ...any) string, requireAnswers bool) map[string]any {
+func validateAnswers(answers map[string]any, e *programme.Event, errs FieldErrors, requireAnswers bool) map[string]any {
 	out := map[string]any{}
 	for id := range answers {
 		found := false
@@ -279,7 +286,7 @@ func validateAnswers(answers map[string]any, e *programme.Event, errs FieldError
 				errs[field] = msg("utf8")
 			case utf8.RuneCountInString(s) > maxAnswer:
 				errs[field] = msg("too_long", maxAnswer)
-			case strings.ContainsFunc(s, func(r rune) bool { return isControl(r) && r != '\n' && r != '\r' && r != '\t' }):
+			case strings.ContainsFunc(s, func(r rune) bool { return programme.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
 				errs[field] = msg("control")
 			case s == "" && q.Required:
 				errs[field] = msg("required")
@@ -374,5 +381,13 @@ func ValidStatus(s string) bool {
 	return s == Pending || s == Confirmed || s == Waitlisted || s == Rejected || s == Cancelled
 }
 
-// ValidLanguage reports whether lang is one foyer speaks.
-func ValidLanguage(lang string) bool { return programme.IsLanguage(lang) }
+// Open reports whether the event takes registrations at t: it is
+// published, its registration window (when it has one) has opened and not
+// yet closed, and the event has not ended.
+func Open(e *programme.Event, t time.Time) bool {
+	r := e.Registration
+	return e.Status == "published" &&
+		(r.OpensAt.IsZero() || !t.Before(r.OpensAt.Time)) &&
+		(r.ClosesAt.IsZero() || t.Before(r.ClosesAt.Time)) &&
+		t.Before(e.EndsAt.Time)
+}

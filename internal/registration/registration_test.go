@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/programme"
 )
 
@@ -45,6 +47,8 @@ func TestValidate(t *testing.T) {
 		{"too long", func(in *Input) { in.Organisation = strings.Repeat("L", 201) }, "organisation"},
 		{"line break", func(in *Input) { in.JobTitle = "Head of\nThings" }, "job_title"},
 		{"tab", func(in *Input) { in.JobTitle = "\tTabbed" }, "job_title"},
+		{"line separator", func(in *Input) { in.Organisation = "Werk\u2028Halle" }, "organisation"},
+		{"C1 control", func(in *Input) { in.FirstName = "An\u0085na" }, "first_name"},
 		{"no at", func(in *Input) { in.Email = "anna.example.de" }, "email"},
 		{"display name", func(in *Input) { in.Email = "Anna <anna@example.de>" }, "email"},
 		{"no dot in domain", func(in *Input) { in.Email = "anna@localhost" }, "email"},
@@ -73,7 +77,7 @@ func TestValidate(t *testing.T) {
 			switch {
 			case tc.field == "" && errs != nil:
 				t.Errorf("refused: %v", errs)
-			case tc.field != "" && errs[tc.field] == "":
+			case tc.field != "" && errs[tc.field].Key == "":
 				t.Errorf("no message for %s: %v", tc.field, errs)
 			case tc.field != "" && len(errs) != 1:
 				t.Errorf("messages for other fields too: %v", errs)
@@ -83,10 +87,59 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	// Messages are in the language asked for.
+	// Every message is a catalogue key that all three languages have, with
+	// the arguments its text expects.
 	in := valid()
-	in.Consent = false
-	if _, errs := Validate(in, e, "zh"); !strings.Contains(errs["consent"], "隐私") {
-		t.Errorf("Chinese consent message = %q", errs["consent"])
+	in.Consent, in.Organisation, in.Sessions = false, strings.Repeat("L", 201), []string{"ws-maintenance", "ws-investment"}
+	_, errs := Validate(in, e, "de")
+	if len(errs) != 3 {
+		t.Fatalf("want three messages: %v", errs)
+	}
+	for field, m := range errs {
+		for _, lang := range languages.All {
+			if !i18n.Has(lang, m.Key) {
+				t.Errorf("%s: %s has no %q", field, lang, m.Key)
+			}
+			if text := i18n.T(lang, m.Key, m.Args...); strings.Contains(text, "%!") {
+				t.Errorf("%s: %s text %q does not take the arguments %v", field, lang, text, m.Args)
+			}
+		}
+	}
+	if got := errs["sessions"].Args; len(got) != 2 || got[0] != "Workshop: Investieren in chinesischen Industrieparks" {
+		t.Errorf("overlap names the sessions in the form's language: %v", got)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	e := programme.Demo(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	opens, closes := e.Registration.OpensAt.Time, e.Registration.ClosesAt.Time
+	cases := []struct {
+		name   string
+		change func(*programme.Event)
+		at     time.Time
+		want   bool
+	}{
+		{"inside the window", nil, opens.Add(time.Hour), true},
+		{"at the opening", nil, opens, true},
+		{"before the opening", nil, opens.Add(-time.Second), false},
+		{"at the closing", nil, closes, false},
+		{"draft", func(e *programme.Event) { e.Status = "draft" }, opens.Add(time.Hour), false},
+		{"no window, before the end", func(e *programme.Event) {
+			e.Registration.OpensAt, e.Registration.ClosesAt = programme.Time{}, programme.Time{}
+		}, e.EndsAt.Add(-time.Minute), true},
+		{"no window, after the end", func(e *programme.Event) {
+			e.Registration.OpensAt, e.Registration.ClosesAt = programme.Time{}, programme.Time{}
+		}, e.EndsAt.Time, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := *e
+			if tc.change != nil {
+				tc.change(&c)
+			}
+			if got := Open(&c, tc.at); got != tc.want {
+				t.Errorf("Open at %v = %v, want %v", tc.at, got, tc.want)
+			}
+		})
 	}
 }

@@ -12,8 +12,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 // apiRegister is POST /api/v1/events/{slug}/registrations.
@@ -35,12 +37,12 @@ func (s *Server) apiRegister(c echo.Context) error {
 		return p
 	}
 	l := lang(c)
-	if registration.ValidLanguage(raw.Language) {
+	if languages.Valid(raw.Language) {
 		l = raw.Language
 	}
 	in, errs := registration.Validate(raw, ev.Event, l)
 	if errs != nil {
-		p := &Problem{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: i18n.T(l, "error.invalid"), Fields: errs}
+		p := &Problem{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: i18n.T(l, "error.invalid"), Fields: view.Fields(l, errs)}
 		return p
 	}
 	reg, existing, err := s.register(c, ev, in)

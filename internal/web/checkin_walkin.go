@@ -5,14 +5,15 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 // walkInRequest is the body of POST /api/v1/events/{slug}/checkin/walk-ins:
@@ -50,10 +51,11 @@ func (s *Server) walkIn(c echo.Context) error {
 		return err
 	}
 	l := lang(c)
-	in, errs := registration.ValidateWalkIn(req.Input, ev.Event, l)
+	in, wrong := registration.ValidateWalkIn(req.Input, ev.Event, l)
+	errs := view.Fields(l, wrong)
 	reason := strings.TrimSpace(req.OverCapacityReason)
 	switch {
-	case !utf8.ValidString(reason) || strings.ContainsFunc(reason, unicode.IsControl):
+	case !utf8.ValidString(reason) || strings.ContainsFunc(reason, programme.IsControl):
 		errs = addField(errs, "over_capacity_reason", i18n.T(l, "reg.error.one_line"))
 	case utf8.RuneCountInString(reason) > maxReason:
 		errs = addField(errs, "over_capacity_reason", i18n.T(l, "reg.error.too_long", maxReason))
@@ -88,9 +90,9 @@ func (s *Server) walkIn(c echo.Context) error {
 	return c.JSON(status, walkInAnswer{Created: !existing, scanAnswer: answers[0]})
 }
 
-func addField(errs registration.FieldErrors, field, msg string) registration.FieldErrors {
+func addField(errs map[string]string, field, msg string) map[string]string {
 	if errs == nil {
-		errs = registration.FieldErrors{}
+		errs = map[string]string{}
 	}
 	errs[field] = msg
 	return errs

@@ -7,10 +7,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/links"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
 	"github.com/foyer-events/foyer/internal/ticket"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 // managePage is what the attendee sees behind the private link.
@@ -20,7 +22,7 @@ type managePage struct {
 	Token     string
 	Sessions  []sessionChoice
 	Countries []registration.Country
-	Errors    registration.FieldErrors
+	Errors    map[string]string // field -> message, translated
 	Message   string
 	Confirm   bool // show the cancel confirmation
 }
@@ -50,7 +52,7 @@ func (s *Server) manageRegistration(c echo.Context) (*registration.Registration,
 	return reg, ev, nil
 }
 
-func (s *Server) renderManage(c echo.Context, reg *registration.Registration, ev *store.Event, status int, msg string, errs registration.FieldErrors, confirm bool) error {
+func (s *Server) renderManage(c echo.Context, reg *registration.Registration, ev *store.Event, status int, msg string, errs map[string]string, confirm bool) error {
 	choices, _, err := s.sessionChoices(c, ev, nil, reg.Sessions)
 	if err != nil {
 		return err
@@ -89,14 +91,15 @@ func (s *Server) manageSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sessions, msg := registration.ValidateSessions(form["sessions"], ev.Event, lang(c))
-	if msg != "" {
-		return s.renderManage(c, reg, ev, http.StatusUnprocessableEntity, "", registration.FieldErrors{"sessions": msg}, false)
+	sessions, wrong := registration.ValidateSessions(form["sessions"], ev.Event, lang(c))
+	if wrong != nil {
+		errs := map[string]string{"sessions": view.Message(lang(c), *wrong)}
+		return s.renderManage(c, reg, ev, http.StatusUnprocessableEntity, "", errs, false)
 	}
 	if err := s.app.Store.ChangeSessions(c.Request().Context(), ev, reg.ID, sessions); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/m/"+c.Param("token")+"?done=sessions")
+	return c.Redirect(http.StatusSeeOther, links.Manage(c.Param("token"))+"?done=sessions")
 }
 
 func (s *Server) manageCancel(c echo.Context) error {
@@ -112,7 +115,7 @@ func (s *Server) manageCancel(c echo.Context) error {
 		return err
 	}
 	s.app.Log.Info("registration cancelled by attendee", "event", ev.Slug, "registration", reg.ID)
-	return c.Redirect(http.StatusSeeOther, "/m/"+c.Param("token")+"?done=cancelled")
+	return c.Redirect(http.StatusSeeOther, links.Manage(c.Param("token"))+"?done=cancelled")
 }
 
 // manageQR serves the ticket's QR code; only a confirmed registration has a
@@ -143,7 +146,7 @@ func (s *Server) manageICS(c echo.Context) error {
 			sessions = append(sessions, seat.ID)
 		}
 	}
-	data := programme.InviteICS(ev.Public(), reg.Language, s.app.Config.BaseURL, sessions)
+	data := programme.InviteICS(ev.Public(), reg.Language, s.app.Config.BaseURL, sessions, view.RoleNames(reg.Language))
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+ev.Slug+`.ics"`)
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", data)
 }

@@ -7,7 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/foyer-events/foyer/internal/links"
 	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
 )
 
@@ -23,15 +25,6 @@ type eventView struct {
 	RegistrationOpen bool
 }
 
-// registrationOpen reports whether the event takes registrations at t.
-func registrationOpen(e *programme.Event, t time.Time) bool {
-	r := e.Registration
-	return e.Status == "published" &&
-		(r.OpensAt.IsZero() || !t.Before(r.OpensAt.Time)) &&
-		(r.ClosesAt.IsZero() || t.Before(r.ClosesAt.Time)) &&
-		t.Before(e.EndsAt.Time)
-}
-
 func (s *Server) eventView(c echo.Context) (*eventView, *store.Event, error) {
 	ev, err := s.publishedEvent(c)
 	if err != nil {
@@ -43,7 +36,7 @@ func (s *Server) eventView(c echo.Context) (*eventView, *store.Event, error) {
 		Page:             s.page(c, e.Title.In(lang(c), e.DefaultLanguage)),
 		Event:            e,
 		Fallback:         e.DefaultLanguage,
-		RegistrationOpen: registrationOpen(e, time.Now()),
+		RegistrationOpen: registration.Open(e, time.Now()),
 	}
 	return v, ev, nil
 }
@@ -96,7 +89,7 @@ func (s *Server) home(c echo.Context) error {
 		return err
 	}
 	if len(slugs) == 1 {
-		return c.Redirect(http.StatusFound, "/events/"+slugs[0])
+		return c.Redirect(http.StatusFound, links.Event(slugs[0]))
 	}
 	p := &homePage{Page: s.page(c, "foyer")}
 	for _, slug := range slugs {

@@ -20,6 +20,7 @@ import (
 	"github.com/foyer-events/foyer/internal/app"
 	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/store"
 )
@@ -206,7 +207,7 @@ func TestPublicPages(t *testing.T) {
 	notWant := []string{pagesSpeakerEmail, "{{", "}}", "<no value>", "%!"}
 	htmlLang := map[string]string{"en": `<html lang="en">`, "de": `<html lang="de">`, "zh": `<html lang="zh-Hans">`}
 
-	for _, lang := range i18n.Languages {
+	for _, lang := range languages.All {
 		for _, sc := range byLang[lang] {
 			t.Run(lang+"/"+sc.name, func(t *testing.T) {
 				// No cookie jar: each request stands on its own.
@@ -342,7 +343,7 @@ func TestEventTimeZone(t *testing.T) {
 // including the keys that templates build at run time.
 func TestCatalogueComplete(t *testing.T) {
 	all := map[string]bool{}
-	for _, l := range i18n.Languages {
+	for _, l := range languages.All {
 		for _, k := range i18n.Keys(l) {
 			all[k] = true
 		}
@@ -354,7 +355,7 @@ func TestCatalogueComplete(t *testing.T) {
 		all["role."+r] = true
 	}
 	for k := range all {
-		for _, l := range i18n.Languages {
+		for _, l := range languages.All {
 			if !i18n.Has(l, k) {
 				t.Errorf("%s: missing %q", l, k)
 			} else if i18n.T(l, k) == "" {
@@ -382,7 +383,7 @@ func TestViewKeysExist(t *testing.T) {
 		}
 		for _, m := range viewKey.FindAllStringSubmatch(string(data), -1) {
 			found++
-			for _, l := range i18n.Languages {
+			for _, l := range languages.All {
 				if !i18n.Has(l, m[1]) {
 					t.Errorf("%s: key %q missing in %s", p, m[1], l)
 				}

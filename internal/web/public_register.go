@@ -8,9 +8,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/links"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 // registerPage is the registration form, empty or with the input and a
@@ -18,7 +20,7 @@ import (
 type registerPage struct {
 	eventView
 	Input     registration.Input
-	Errors    registration.FieldErrors
+	Errors    map[string]string // field -> message, translated
 	Sessions  []sessionChoice
 	Countries []registration.Country
 	Privacy   string
@@ -64,7 +66,7 @@ func (s *Server) sessionChoices(c echo.Context, ev *store.Event, chosen []string
 	return out, taken, nil
 }
 
-func (s *Server) registerForm(c echo.Context, ev *store.Event, in registration.Input, errs registration.FieldErrors, status int) error {
+func (s *Server) registerForm(c echo.Context, ev *store.Event, in registration.Input, errs map[string]string, status int) error {
 	useEventLanguage(c, ev.Event)
 	l := lang(c)
 	if in.Language == "" {
@@ -77,10 +79,10 @@ func (s *Server) registerForm(c echo.Context, ev *store.Event, in registration.I
 	e := ev.Public()
 	p := &registerPage{
 		eventView: eventView{Page: s.page(c, i18n.T(l, "reg.title")+" – "+e.Title.In(l, e.DefaultLanguage)),
-			Event: e, Fallback: e.DefaultLanguage, RegistrationOpen: registrationOpen(e, time.Now())},
+			Event: e, Fallback: e.DefaultLanguage, RegistrationOpen: registration.Open(e, time.Now())},
 		Input: in, Errors: errs, Sessions: choices, Countries: registration.Countries(l),
 		Privacy: e.Registration.PrivacyText.In(l, e.DefaultLanguage),
-		Closed:  !registrationOpen(e, time.Now()),
+		Closed:  !registration.Open(e, time.Now()),
 	}
 	if e.Capacity != nil && taken >= *e.Capacity {
 		p.Full, p.Waitlist = !e.Registration.Waitlist, e.Registration.Waitlist
@@ -136,17 +138,17 @@ func (s *Server) submitRegister(c echo.Context) error {
 	}
 	in, errs := registration.Validate(raw, ev.Event, lang(c))
 	if errs != nil {
-		return s.registerForm(c, ev, in, errs, http.StatusUnprocessableEntity)
+		return s.registerForm(c, ev, in, view.Fields(lang(c), errs), http.StatusUnprocessableEntity)
 	}
 	if _, _, err := s.register(c, ev, in); err != nil {
 		var p *Problem
 		if errors.As(err, &p) && p.Status != http.StatusInternalServerError {
-			return s.registerForm(c, ev, in, registration.FieldErrors{"form": p.Message}, p.Status)
+			return s.registerForm(c, ev, in, map[string]string{"form": p.Message}, p.Status)
 		}
 		return err
 	}
 	// Post/redirect/get: a reload does not submit twice.
-	return c.Redirect(http.StatusSeeOther, "/events/"+ev.Slug+"/registered")
+	return c.Redirect(http.StatusSeeOther, links.Event(ev.Slug, "registered"))
 }
 
 func (s *Server) showRegistered(c echo.Context) error {
@@ -160,7 +162,7 @@ func (s *Server) showRegistered(c echo.Context) error {
 // register applies the window and capacity rules and creates the
 // registration (or finds the existing one).
 func (s *Server) register(c echo.Context, ev *store.Event, in registration.Input) (*registration.Registration, bool, error) {
-	if !registrationOpen(ev.Event, time.Now()) {
+	if !registration.Open(ev.Event, time.Now()) {
 		return nil, false, problem(c, http.StatusConflict, "registration_closed")
 	}
 	reg, existing, err := s.app.Store.Register(c.Request().Context(), ev, in)

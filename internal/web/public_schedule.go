@@ -5,13 +5,15 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 // The schedule exports take the language from ?lang= or else the event's
 // default: schedule apps send no Accept-Language worth following.
 func scheduleLang(c echo.Context, e *programme.Event) string {
-	if l := c.QueryParam("lang"); programme.IsLanguage(l) {
+	if l := c.QueryParam("lang"); languages.Valid(l) {
 		return l
 	}
 	return e.DefaultLanguage
@@ -46,7 +48,8 @@ func (s *Server) scheduleICS(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := programme.ScheduleICS(ev.Public(), scheduleLang(c, ev.Event), s.app.Config.BaseURL)
+	l := scheduleLang(c, ev.Event)
+	data := programme.ScheduleICS(ev.Public(), l, s.app.Config.BaseURL, view.RoleNames(l))
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+ev.Slug+`.ics"`)
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", data)
 }

@@ -12,14 +12,13 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
 	foyer "github.com/foyer-events/foyer"
 	"github.com/foyer-events/foyer/internal/i18n"
-	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 // Page is what every page template gets: the language, the signed-in user,
@@ -78,7 +77,7 @@ func loadViews() (*views, error) {
 			}
 			return u, nil
 		},
-		"langs":    func() []string { return i18n.Languages },
+		"langs":    func() []string { return languages.All },
 		"langName": i18n.Name,
 		"langTag":  i18n.Tag,
 		"deref": func(n *int) int {
@@ -87,19 +86,16 @@ func loadViews() (*views, error) {
 			}
 			return *n
 		},
-		"initials":    initials,
-		"field":       newFormField,
-		"answer":      answerValue,
-		"chosen":      answerChosen,
-		"countryName": registration.CountryName,
-		"add":         func(a, b int) int { return a + b },
-		"country":     countryName,
-		"language":    languageName,
+		"initials": initials,
+		"field":    newFormField,
+		"answer":   answerValue,
+		"chosen":   answerChosen,
+		"add":      func(a, b int) int { return a + b },
 		// The choices of the form of address, in the form's order.
 		"salutations":    func() []string { return registration.Salutations },
 		"academicTitles": func() []string { return registration.Titles },
 	}
-	for name, fn := range programme.TemplateFuncs() {
+	for name, fn := range view.Funcs() {
 		funcs[name] = fn
 	}
 	base := template.New("").Funcs(funcs)
@@ -198,30 +194,4 @@ func initials(name string) string {
 		return string(out)
 	}
 	return string([]rune{out[0], out[len(out)-1]})
-}
-
-// countryName names an ISO 3166 country code in lang ("CN" is "China",
-// "中国"), or returns the code as it is if it is not one.
-func countryName(lang, code string) string {
-	r, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	if n := display.Regions(language.Make(lang)).Name(r); n != "" {
-		return n
-	}
-	return code
-}
-
-// languageName names a language of delivery in lang ("de" is "German",
-// "Deutsch", "德语").
-func languageName(lang, code string) string {
-	t, err := language.Parse(code)
-	if err != nil {
-		return code
-	}
-	if n := display.Languages(language.Make(lang)).Name(t); n != "" {
-		return n
-	}
-	return code
 }

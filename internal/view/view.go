@@ -1,0 +1,104 @@
+// Package view holds what foyer's pages and emails share to show its data
+// to people, in their language: the template functions and the words the
+// domain leaves untranslated. The domain packages (programme, registration,
+// ticket) return data and message keys; translation happens here, at the
+// edge, and in the catalogues of internal/i18n.
+package view
+
+import (
+	"slices"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/links"
+	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/registration"
+)
+
+// Funcs are the template functions of pages and emails alike:
+//
+//	t LANG KEY ARGS…          a catalogue message
+//	titled LANG TITLE NAME    a name with its academic title ("Dr. Anna Schäfer", "王小明博士")
+//	tr TEXT LANG FALLBACK     a translated text of the programme
+//	date LANG TIME            a day as the language writes it
+//	clock TIME, iso TIME      15:04, and RFC 3339 for datetime attributes
+//	country LANG CODE         a country's name ("CN" is "China", "中国")
+//	language LANG CODE        a language's name ("de" is "German", "Deutsch")
+//	role LANG ROLE            a speaker role ("panellist" is "Podium")
+//	eventURL, sessionURL, speakerURL, manageURL   paths from internal/links
+func Funcs() map[string]any {
+	return map[string]any{
+		"t":          i18n.T,
+		"titled":     Titled,
+		"tr":         func(t programme.Text, lang, fallback string) string { return t.In(lang, fallback) },
+		"date":       func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },
+		"clock":      func(t programme.Time) string { return t.Format("15:04") },
+		"iso":        func(t programme.Time) string { return t.Format(time.RFC3339) },
+		"country":    registration.CountryName,
+		"language":   LanguageName,
+		"role":       RoleName,
+		"eventURL":   links.Event,
+		"sessionURL": links.Session,
+		"speakerURL": links.Speaker,
+		"manageURL":  links.Manage,
+	}
+}
+
+// Titled writes a name with its academic title (registration.Titles) as
+// the language does: "Dr. Anna Schäfer", "王小明博士". Without a title it is
+// the name.
+func Titled(lang, title, name string) string {
+	if title == "" {
+		return name
+	}
+	return i18n.T(lang, "name.titled", i18n.T(lang, "name.title."+title), name)
+}
+
+// RoleName names a speaker role in lang with the agenda's words, where a
+// bare "panellist" would stand out in a German or Chinese text. A role the
+// programme does not know is shown as it is.
+func RoleName(lang, role string) string {
+	if !slices.Contains(programme.Roles, role) {
+		return role
+	}
+	return i18n.T(lang, "role."+role)
+}
+
+// RoleNames is RoleName in one language, as the calendar files take it.
+func RoleNames(lang string) func(role string) string {
+	return func(role string) string { return RoleName(lang, role) }
+}
+
+// LanguageName names a language of delivery in lang ("de" is "German",
+// "Deutsch", "德语"), or returns the code if it is not a language.
+func LanguageName(lang, code string) string {
+	t, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Languages(language.Make(lang)).Name(t); n != "" {
+		return n
+	}
+	return code
+}
+
+// Message puts a message of the domain into lang.
+func Message(lang string, m registration.Message) string {
+	return i18n.T(lang, m.Key, m.Args...)
+}
+
+// Fields puts every field's message into lang, for a form or the JSON
+// error shape.
+func Fields(lang string, errs registration.FieldErrors) map[string]string {
+	if errs == nil {
+		return nil
+	}
+	out := make(map[string]string, len(errs))
+	for field, m := range errs {
+		out[field] = Message(lang, m)
+	}
+	return out
+}
