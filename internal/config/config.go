@@ -4,6 +4,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -21,6 +22,9 @@ type Config struct {
 	// read /metrics with it as a bearer token; loopback needs none.
 	MetricsToken string
 	LogFormat    string // FOYER_LOG_FORMAT: "text" or "json"
+	// TrustedProxies (FOYER_TRUSTED_PROXIES) are the reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Load builds the configuration from getenv (os.Getenv in production) and
@@ -83,7 +87,42 @@ func Load(getenv func(string) string) (Config, error) {
 	default:
 		return c, fmt.Errorf("FOYER_LOG_FORMAT %q must be text or json", v)
 	}
+	proxies, err := parseProxies(getenv("FOYER_TRUSTED_PROXIES"))
+	if err != nil {
+		return c, fmt.Errorf("FOYER_TRUSTED_PROXIES: %w", err)
+	}
+	c.TrustedProxies = proxies
 	return c, nil
+}
+
+// parseProxies reads a comma-separated list of CIDRs (a bare address counts
+// as one host). A prefix with bits set past its length (10.0.0.5/8) is
+// refused rather than guessed at: it is usually a typo for another range.
+func parseProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			a, err := netip.ParseAddr(item)
+			if err != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8, 192.0.2.7/32 or fd00::/8", item)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8, 192.0.2.7/32 or fd00::/8", item)
+		}
+		if p.Masked() != p {
+			return nil, fmt.Errorf("%q has address bits set past /%d; did you mean %s?", item, p.Bits(), p.Masked())
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // SMTP is a parsed FOYER_SMTP_URL.

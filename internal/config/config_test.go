@@ -37,11 +37,34 @@ func TestLoad(t *testing.T) {
 		{"FOYER_LOG_FORMAT", "logfmt"},
 		{"FOYER_METRICS_TOKEN", "short"},
 		{"FOYER_METRICS_TOKEN", "has a space in the middle"},
+		{"FOYER_TRUSTED_PROXIES", "10.0.0.0/33"},
+		{"FOYER_TRUSTED_PROXIES", "proxy.example.org"},
+		{"FOYER_TRUSTED_PROXIES", "10.0.0.5/8"},
+		{"FOYER_TRUSTED_PROXIES", "127.0.0.1/32,,10.0.0.0/8;192.168.0.0/16"},
 	}
 	for _, b := range bad {
 		if _, err := Load(env(b.name, b.value)); err == nil || !strings.Contains(err.Error(), b.name) {
 			t.Errorf("%s=%q: error %v, want one naming the variable", b.name, b.value, err)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(func(k string) string {
+		if k == "FOYER_TRUSTED_PROXIES" {
+			return " 10.0.0.0/8, 192.0.2.7 ,fd00::/8,"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.0/8 192.0.2.7/32 fd00::/8" {
+		t.Errorf("trusted proxies = %v", got)
 	}
 }
 

@@ -33,6 +33,7 @@ func New(a *app.App) (*Server, error) {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
+	e.IPExtractor = clientIPExtractor(a.Config.TrustedProxies)
 	s := &Server{app: a, echo: e, views: v}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
