@@ -98,8 +98,9 @@ func newBrowser(t testing.TB) context.Context {
 	return ctx
 }
 
-// recordPageErrors has every page keep its uncaught errors, rejected promises
-// and resources that failed to load in window.__foyerErrors.
+// recordPageErrors has every page keep its uncaught errors, rejected promises,
+// resources that failed to load and whatever the Content-Security-Policy
+// blocked in window.__foyerErrors.
 func recordPageErrors() chromedp.Action[chromedp.Void] {
 	const script = `(() => {
 		if (window.__foyerErrors) return;
@@ -111,6 +112,8 @@ func recordPageErrors() chromedp.Action[chromedp.Void] {
 				: String(e.message) + ' at ' + e.filename + ':' + e.lineno);
 		}, true);
 		addEventListener('unhandledrejection', e => window.__foyerErrors.push('unhandled rejection: ' + String(e.reason)));
+		addEventListener('securitypolicyviolation', e => window.__foyerErrors.push(
+			'Content-Security-Policy blocked ' + e.violatedDirective + ': ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));
 	})()`
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script})

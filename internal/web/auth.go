@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,35 +18,48 @@ const (
 	ctxUser        = "user"
 	ctxLang        = "lang"
 	csrfContextKey = "csrf"
+	ctxHTTPS       = "https"
+	ctxAuth        = "auth"    // authBearer or authSession
+	ctxSession     = "session" // the *store.WebSession of a signed-in browser
 	sessionCookie  = "foyer_session"
 )
 
 // authenticate finds the user of a request: an API token in the
 // Authorization header, or else a session cookie. It never refuses; routes
 // that need a user say so with requireRole.
+//
+// Pages use the session cookie only: a site behind a proxy with Basic
+// authentication sends an Authorization header with every request, which
+// must not turn every page into a sign-in loop. The API answers 401 to an
+// Authorization header it cannot use, rather than quietly acting for nobody.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				return problem(c, http.StatusUnauthorized, "unauthorized")
+		if isAPI(c) {
+			if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
+				scheme, token, _ := strings.Cut(h, " ")
+				if !strings.EqualFold(scheme, "Bearer") {
+					return problem(c, http.StatusUnauthorized, "auth_scheme")
+				}
+				u, err := s.app.Store.UserByToken(ctx, strings.TrimSpace(token))
+				if errors.Is(err, store.ErrNotFound) {
+					return problem(c, http.StatusUnauthorized, "unauthorized")
+				}
+				if err != nil {
+					return err
+				}
+				c.Set(ctxUser, u)
+				c.Set(ctxAuth, authBearer)
+				return next(c)
 			}
-			u, err := s.app.Store.UserByToken(ctx, strings.TrimSpace(token))
-			if errors.Is(err, store.ErrNotFound) {
-				return problem(c, http.StatusUnauthorized, "unauthorized")
-			}
-			if err != nil {
-				return err
-			}
-			c.Set(ctxUser, u)
-			return next(c)
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 			ws, err := s.app.Store.GetWebSession(ctx, ck.Value)
 			switch {
 			case err == nil:
 				c.Set(ctxUser, ws.User)
+				c.Set(ctxSession, ws)
+				c.Set(ctxAuth, authSession)
 			case !errors.Is(err, store.ErrNotFound):
 				return err
 			}
@@ -53,6 +67,12 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// How a request was authenticated, in ctxAuth.
+const (
+	authBearer  = "bearer"
+	authSession = "session"
+)
 
 // requireRole is the one place where roles are checked: no user is 401 (a
 // redirect to the login page for browsers), a user without the role is 403.
@@ -124,17 +144,24 @@ func (s *Server) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: only a path of our
+// own, as browsers read it. Anything else (another host, a scheme, a
+// backslash that browsers turn into a slash, a control character that they
+// drop, "//" that starts another host) goes to the default page.
 func safeNext(next string) string {
+	const fallback = "/"
+	if len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\") || strings.ContainsFunc(next, unicode.IsControl) {
+		return fallback
+	}
 	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		return "/"
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	// Decoded, the path must pass the same test: a proxy or a later
+	// redirect may decode %2F or %5C.
+	if strings.HasPrefix(u.Path, "//") || strings.ContainsAny(u.Path, "\\") || strings.ContainsFunc(u.Path, unicode.IsControl) {
+		return fallback
 	}
 	return next
-}
-
-// isTLS reports whether the browser reached us over HTTPS, directly or
-// through a proxy that says so.
-func isTLS(c echo.Context) bool {
-	return c.Request().TLS != nil || c.Request().Header.Get("X-Forwarded-Proto") == "https"
 }

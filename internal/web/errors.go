@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -72,7 +73,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p.RequestID = requestID(c)
 	if p.Status == http.StatusUnauthorized && !isAPI(c) {
-		c.Redirect(http.StatusSeeOther, "/login?next="+safeNext(c.Request().URL.RequestURI()))
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(safeNext(c.Request().URL.RequestURI())))
 		return
 	}
 	if isAPI(c) || wantsJSON(c) {

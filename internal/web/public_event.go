@@ -23,6 +23,8 @@ type eventView struct {
 	Speakers []speakerView
 	// RegistrationOpen tells whether the register button is shown.
 	RegistrationOpen bool
+	// AgendaStyle is the URL of the agenda grid's stylesheet.
+	AgendaStyle string
 }
 
 func (s *Server) eventView(c echo.Context) (*eventView, *store.Event, error) {
@@ -42,11 +44,14 @@ func (s *Server) eventView(c echo.Context) (*eventView, *store.Event, error) {
 }
 
 func (s *Server) eventPage(c echo.Context) error {
-	return s.programmePage(c, "event", func(v *eventView) { v.Days = buildAgenda(v.Event) })
+	return s.programmePage(c, "event", func(v *eventView, ev *store.Event) {
+		v.Days = buildAgenda(v.Event)
+		v.AgendaStyle = agendaStyleURL(ev)
+	})
 }
 
 func (s *Server) speakersPage(c echo.Context) error {
-	return s.programmePage(c, "speakers", func(v *eventView) { v.Speakers = buildSpeakers(v.Event) })
+	return s.programmePage(c, "speakers", func(v *eventView, _ *store.Event) { v.Speakers = buildSpeakers(v.Event) })
 }
 
 // programmePage renders a public page of the programme. For visitors who are
@@ -54,19 +59,19 @@ func (s *Server) speakersPage(c echo.Context) error {
 // whether registration is open, so it is rendered once per version of the
 // programme and then served from memory: a forum's opening morning sends
 // thousands of guests to the agenda at once.
-func (s *Server) programmePage(c echo.Context, name string, fill func(*eventView)) error {
+func (s *Server) programmePage(c echo.Context, name string, fill func(*eventView, *store.Event)) error {
 	v, ev, err := s.eventView(c)
 	if err != nil {
 		return err
 	}
 	if v.User != nil {
-		fill(v)
+		fill(v, ev)
 		return s.render(c, http.StatusOK, name, v)
 	}
 	key := fmt.Sprintf("%s|%s|%s|%s|%t", name, ev.Slug, ev.Version, v.Lang, v.RegistrationOpen)
 	page, ok := s.pages.get(key)
 	if !ok {
-		fill(v)
+		fill(v, ev)
 		if page, err = s.renderBytes(name, v); err != nil {
 			return err
 		}

@@ -24,8 +24,8 @@ func (s *Server) routes() {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
 	e.Use(middleware.BodyLimit(maxBody))
+	e.Use(s.securityHeaders)
 	e.Use(s.negotiateLanguage)
-	e.Use(securityHeaders)
 	e.Use(s.authenticate)
 
 	// Forms are protected by a CSRF token in a cookie and the hidden field
@@ -54,6 +54,7 @@ func (s *Server) routes() {
 	// Public pages.
 	e.GET("/events/:slug", s.eventPage)
 	e.GET("/events/:slug/speakers", s.speakersPage)
+	e.GET("/events/:slug/agenda-grid.css", s.serveAgendaStyle)
 	e.GET("/events/:slug/schedule.json", s.scheduleJSON)
 	e.GET("/events/:slug/schedule.xml", s.scheduleXML)
 	e.GET("/events/:slug/schedule.ics", s.scheduleICS)
@@ -117,15 +118,4 @@ func (s *Server) rateLimit(perSecond float64, burst int) echo.MiddlewareFunc {
 			return problem(c, http.StatusTooManyRequests, "rate_limited")
 		},
 	})
-}
-
-// securityHeaders are sent with every answer.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		return next(c)
-	}
 }
