@@ -46,8 +46,8 @@ CREATE TABLE events (
     title            TEXT NOT NULL,             -- translated
     subtitle         TEXT NOT NULL DEFAULT '{}',
     description      TEXT NOT NULL DEFAULT '{}',
-    venue_name       TEXT NOT NULL DEFAULT '',
-    venue_address    TEXT NOT NULL DEFAULT '',
+    venue_name       TEXT NOT NULL DEFAULT '',  -- translated, or a JSON string for all languages
+    venue_address    TEXT NOT NULL DEFAULT '',  -- as venue_name
     timezone         TEXT NOT NULL,
     starts_at        TEXT NOT NULL,
     ends_at          TEXT NOT NULL,
@@ -66,7 +66,10 @@ CREATE TABLE events (
     ticket_public_key  BLOB NOT NULL,
     confirmed        INTEGER NOT NULL DEFAULT 0, -- kept by the triggers below
     created_at       TEXT NOT NULL,
-    updated_at       TEXT NOT NULL
+    updated_at       TEXT NOT NULL,
+    -- Countries at the top of the registration form's list: a JSON array
+    -- of ISO 3166 codes (["DE", "CN"]).
+    focus_countries  TEXT NOT NULL DEFAULT '[]'
 );
 
 CREATE TABLE rooms (
@@ -85,8 +88,8 @@ CREATE TABLE speakers (
     key          TEXT NOT NULL,                 -- the id in programme JSON
     name         TEXT NOT NULL,
     native_name  TEXT NOT NULL DEFAULT '',
-    organisation TEXT NOT NULL DEFAULT '',
-    job_title    TEXT NOT NULL DEFAULT '',
+    organisation TEXT NOT NULL DEFAULT '',      -- translated, or a JSON string for all languages
+    job_title    TEXT NOT NULL DEFAULT '',      -- as organisation
     country      TEXT NOT NULL DEFAULT '',
     bio          TEXT NOT NULL DEFAULT '{}',    -- translated
     photo        TEXT NOT NULL DEFAULT '',
@@ -101,7 +104,7 @@ CREATE TABLE sessions (
     key       TEXT NOT NULL,                    -- the id in programme JSON
     kind      TEXT NOT NULL CHECK (kind IN ('keynote', 'panel', 'talk', 'workshop', 'break', 'networking')),
     room_id   INTEGER REFERENCES rooms(id) ON DELETE RESTRICT,
-    track     TEXT NOT NULL DEFAULT '',
+    track     TEXT NOT NULL DEFAULT '',         -- translated, or a JSON string for all languages
     language  TEXT NOT NULL DEFAULT '',
     capacity  INTEGER,                          -- NULL: no sign-up needed
     starts_at TEXT NOT NULL,

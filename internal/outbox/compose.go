@@ -30,7 +30,6 @@ type mailView struct {
 	Ticket    bool
 	ManageURL string
 	EventURL  string
-	Venue     string
 }
 
 type mailSession struct {
@@ -98,7 +97,7 @@ func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 		if err != nil {
 			return nil, err
 		}
-		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen, view.RoleNames(lang))
+		ics := programme.InviteICS(ev.Event, lang, m.cfg.BaseURL, chosen, view.SpeakerLines(lang))
 		msg.Attachments = []mail.Attachment{
 			{Name: "ticket.png", ContentType: "image/png", Data: png, Inline: true, ContentID: "ticket"},
 			{Name: "ticket-" + ev.Slug + ".png", ContentType: "image/png", Data: png},

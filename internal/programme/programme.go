@@ -71,8 +71,8 @@ type Event struct {
 
 // Venue is where the event takes place.
 type Venue struct {
-	Name    string `json:"name"`
-	Address string `json:"address,omitempty"`
+	Name    Text `json:"name,omitempty"`
+	Address Text `json:"address,omitempty"`
 }
 
 // Registration holds the event's registration settings.
@@ -85,6 +85,10 @@ type Registration struct {
 	// to the consent box (a built-in text when empty).
 	PrivacyVersion string `json:"privacy_version,omitempty"`
 	PrivacyText    Text   `json:"privacy_text,omitempty"`
+	// FocusCountries (ISO 3166 codes, such as DE and CN) head the form's
+	// country list, in this order, above all countries in the reader's
+	// alphabetical order.
+	FocusCountries []string `json:"focus_countries,omitempty"`
 }
 
 // Room is a place where sessions happen.
@@ -99,8 +103,8 @@ type Speaker struct {
 	ID           string `json:"id"`
 	Name         string `json:"name"`
 	NativeName   string `json:"native_name,omitempty"`
-	Organisation string `json:"organisation,omitempty"`
-	JobTitle     string `json:"job_title,omitempty"`
+	Organisation Text   `json:"organisation,omitempty"`
+	JobTitle     Text   `json:"job_title,omitempty"`
 	Country      string `json:"country,omitempty"`
 	Bio          Text   `json:"bio,omitempty"`
 	Photo        string `json:"photo,omitempty"`
@@ -119,7 +123,7 @@ type Session struct {
 	ID       string           `json:"id"`
 	Kind     string           `json:"kind"`
 	Room     string           `json:"room,omitempty"`
-	Track    string           `json:"track,omitempty"`
+	Track    Text             `json:"track,omitempty"`
 	Language string           `json:"language,omitempty"`
 	Capacity *int             `json:"capacity,omitempty"`
 	StartsAt Time             `json:"starts_at"`

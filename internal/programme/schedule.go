@@ -27,6 +27,7 @@ type schedule struct {
 	loc      *time.Location
 	acronym  string
 	title    string
+	venue    string // the venue's name and address in lang, for locations
 	eventURL string
 	root     string
 	rooms    []*scheduleRoom
@@ -58,6 +59,7 @@ type scheduleItem struct {
 	start, end time.Time
 	title      string
 	abstract   string
+	track      string
 	url        string
 }
 
@@ -74,6 +76,7 @@ func buildSchedule(e *Event, lang, baseURL string) *schedule {
 		title:    e.Title.In(lang, def),
 		root:     root,
 		eventURL: links.Absolute(root, links.Event(e.Slug)),
+		venue:    joinNonEmpty(e.Venue.Name.In(lang, def), e.Venue.Address.In(lang, def)),
 	}
 
 	names := map[string]bool{}
@@ -101,7 +104,7 @@ func buildSchedule(e *Event, lang, baseURL string) *schedule {
 	var venue *scheduleRoom
 	venueRoom := func() *scheduleRoom {
 		if venue == nil {
-			name := e.Venue.Name
+			name := e.Venue.Name.In(lang, def)
 			if name == "" {
 				name = s.title
 			}
@@ -126,6 +129,7 @@ func buildSchedule(e *Event, lang, baseURL string) *schedule {
 			end:      ses.EndsAt.In(s.loc),
 			title:    ses.Title.In(lang, def),
 			abstract: ses.Abstract.In(lang, def),
+			track:    ses.Track.In(lang, def),
 			url:      links.Absolute(root, links.Session(e.Slug, ses.ID)),
 		}
 		if ses.EndsAt.IsZero() || it.end.Before(it.start) {
@@ -145,8 +149,8 @@ func buildSchedule(e *Event, lang, baseURL string) *schedule {
 		} else {
 			it.room = venueRoom()
 		}
-		if ses.Track != "" && !slices.Contains(s.tracks, ses.Track) {
-			s.tracks = append(s.tracks, ses.Track)
+		if it.track != "" && !slices.Contains(s.tracks, it.track) {
+			s.tracks = append(s.tracks, it.track)
 		}
 		s.items = append(s.items, it)
 	}

@@ -12,18 +12,21 @@ func joinNonEmpty(parts ...string) string {
 	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), ", ")
 }
 
-// RoleNames name speaker roles in the reader's language for calendar
-// descriptions ("moderator" is "Moderation" in German); the caller
-// translates, this package knows no catalogue.
-type RoleNames func(role string) string
+// SpeakerLine writes one line of a calendar description about a speaker
+// in the reader's language: the role in the agenda's words ("moderator" is
+// "Moderation" in German), the name with its native-script form, and the
+// organisation, with the language's punctuation ("演讲嘉宾：陈静（Chen
+// Jing），四川智能制造研究院"). The caller translates; this package knows no
+// catalogue.
+type SpeakerLine func(role, name, nativeName, organisation string) string
 
 // sessionEvent describes a session for a calendar: the abstract, then one
 // line per speaker with their role, and the room with the venue's address.
-func (s *schedule) sessionEvent(it *scheduleItem, roleName RoleNames) ical.Event {
+func (s *schedule) sessionEvent(it *scheduleItem, line SpeakerLine) ical.Event {
 	var people []string
 	for _, ss := range it.s.Speakers {
 		if sp := s.e.Speaker(ss.Speaker); sp != nil {
-			people = append(people, roleName(ss.Role)+": "+joinNonEmpty(speakerName(sp), sp.Organisation))
+			people = append(people, line(ss.Role, sp.Name, sp.NativeName, sp.Organisation.In(s.lang, s.e.DefaultLanguage)))
 		}
 	}
 	description := strings.TrimSpace(it.abstract + "\n\n" + strings.Join(people, "\n"))
@@ -37,7 +40,7 @@ func (s *schedule) sessionEvent(it *scheduleItem, roleName RoleNames) ical.Event
 		End:         it.end,
 		Summary:     it.title,
 		Description: description,
-		Location:    joinNonEmpty(room, s.e.Venue.Name, s.e.Venue.Address),
+		Location:    joinNonEmpty(room, s.venue),
 		URL:         it.url,
 	}
 }
@@ -46,7 +49,7 @@ func (s *schedule) sessionEvent(it *scheduleItem, roleName RoleNames) ical.Event
 // session, for subscribing from a calendar app. Times carry the event's TZID
 // so that a session at 09:30 in Hannover stays 09:30 Hannover time wherever
 // the reader is. The UIDs are the guids of ScheduleJSON.
-func ScheduleICS(e *Event, lang, baseURL string, roleName RoleNames) []byte {
+func ScheduleICS(e *Event, lang, baseURL string, line SpeakerLine) []byte {
 	s := buildSchedule(e, lang, baseURL)
 	var times []time.Time
 	for _, it := range s.items {
@@ -54,7 +57,7 @@ func ScheduleICS(e *Event, lang, baseURL string, roleName RoleNames) []byte {
 	}
 	c := ical.New(s.title, "", s.loc, times)
 	for _, it := range s.items {
-		c.Add(s.sessionEvent(it, roleName))
+		c.Add(s.sessionEvent(it, line))
 	}
 	return c.Bytes()
 }
@@ -67,7 +70,7 @@ func ScheduleICS(e *Event, lang, baseURL string, roleName RoleNames) []byte {
 // It is sent as METHOD:PUBLISH so that mail clients offer "add to calendar"
 // instead of a meeting request with accept/decline buttons (RFC 5546 allows
 // no ATTENDEE in PUBLISH, so the guest is not named in it).
-func InviteICS(e *Event, lang, baseURL string, sessions []string, roleName RoleNames) []byte {
+func InviteICS(e *Event, lang, baseURL string, sessions []string, line SpeakerLine) []byte {
 	s := buildSchedule(e, lang, baseURL)
 	var chosen []*scheduleItem
 	for _, it := range s.items {
@@ -90,11 +93,11 @@ func InviteICS(e *Event, lang, baseURL string, sessions []string, roleName RoleN
 		End:         end,
 		Summary:     s.title,
 		Description: strings.TrimSpace(e.Subtitle.In(lang, e.DefaultLanguage) + "\n\n" + e.Description.In(lang, e.DefaultLanguage)),
-		Location:    joinNonEmpty(e.Venue.Name, e.Venue.Address),
+		Location:    s.venue,
 		URL:         s.eventURL,
 	})
 	for _, it := range chosen {
-		c.Add(s.sessionEvent(it, roleName))
+		c.Add(s.sessionEvent(it, line))
 	}
 	return c.Bytes()
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"github.com/foyer-events/foyer/internal/i18n"
 )
 
 // icsLines checks the physical form of an iCalendar file (CRLF, at most 75
@@ -81,6 +79,7 @@ func TestScheduleICS(t *testing.T) {
 				"DTSTART;TZID=Europe/Berlin": "20270413T110000",
 				"DTEND;TZID=Europe/Berlin":   "20270413T121500",
 				"LOCATION":                   `Hall 1\, Convention Center\, Hannover Exhibition Grounds\, Messegelände\, 30521 Hannover\, Germany`,
+				"DESCRIPTION":                `Hidden champions and Chinese SME parks on what works.\n\nmoderator: Sabine Hoffmann |  | Federal Association for Economic Development and Foreign Trade (BWA)\npanellist: Jürgen Müller |  | Association of German Hidden Champions (VDHC)\npanellist: Zhang Wei | 张伟 | Guangdong Sino-German SME Park\npanellist: Li Ming | 李明 | Suzhou Smart Equipment Co.\, Ltd.`,
 				"URL":                        testBaseURL + "/events/dcip-forum-2027#session-panel-sme",
 			},
 		},
@@ -94,7 +93,14 @@ func TestScheduleICS(t *testing.T) {
 			change: func(e *Event) { e.Session("ws-maintenance").Abstract["zh"] = longZh },
 			want: map[string]string{
 				"SUMMARY":     "专题研讨：基于工业人工智能的预测性维护",
-				"DESCRIPTION": longZh + `\n\n演讲嘉宾: Chen Jing (陈静)\, Sichuan Intelligent Manufacturing Institute\n召集人: Thomas Weber\, Deutsche Messe Technology Academy`,
+				"DESCRIPTION": longZh + `\n\nspeaker: Chen Jing | 陈静 | 四川智能制造研究院\nhost: Thomas Weber |  | 德国展览集团技术学院`,
+			},
+		},
+		{
+			name: "German: venue and organisations in German", lang: "de", uidOf: "opening",
+			want: map[string]string{
+				"LOCATION":    `Saal 1\, Convention Center\, Messegelände Hannover\, Messegelände\, 30521 Hannover`,
+				"DESCRIPTION": `Warum sich China und Deutschland in der digitalen Transformation der Industrie ergänzen.\n\nspeaker: Wang Fang | 王芳 | CIIPA Deutschland\nhost: Sabine Hoffmann |  | Bundesverband für Wirtschaftsförderung und Außenwirtschaft (BWA)`,
 			},
 		},
 		{
@@ -109,7 +115,7 @@ func TestScheduleICS(t *testing.T) {
 			if tt.change != nil {
 				tt.change(e)
 			}
-			ics := ScheduleICS(e, tt.lang, testBaseURL, roleNames(tt.lang))
+			ics := ScheduleICS(e, tt.lang, testBaseURL, speakerLines(tt.lang))
 			lines := icsLines(t, ics)
 			if lines[0] != "BEGIN:VCALENDAR" || lines[len(lines)-1] != "END:VCALENDAR" {
 				t.Errorf("calendar runs from %q to %q", lines[0], lines[len(lines)-1])
@@ -199,7 +205,7 @@ func TestScheduleTimeZone(t *testing.T) {
 				t.Errorf("opening date %s start %s duration %s, want %s %s 00:30", ev.Date, ev.Start, ev.Duration, tt.date, tt.start)
 			}
 
-			lines := icsLines(t, ScheduleICS(e, "en", testBaseURL, roleNames("en")))
+			lines := icsLines(t, ScheduleICS(e, "en", testBaseURL, speakerLines("en")))
 			if !slices.Contains(lines, tt.dtstart) {
 				t.Errorf("no %s", tt.dtstart)
 			}
@@ -233,7 +239,7 @@ func TestScheduleTimeZone(t *testing.T) {
 func TestInviteICS(t *testing.T) {
 	e := scheduleDemo(t)
 	schedule := map[string]string{}
-	for _, v := range vevents(icsLines(t, ScheduleICS(e, "de", testBaseURL, roleNames("de")))) {
+	for _, v := range vevents(icsLines(t, ScheduleICS(e, "de", testBaseURL, speakerLines("de")))) {
 		schedule[v["SUMMARY"]] = v["UID"]
 	}
 	tests := []struct {
@@ -250,7 +256,7 @@ func TestInviteICS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lines := icsLines(t, InviteICS(e, "de", testBaseURL, tt.sessions, roleNames("de")))
+			lines := icsLines(t, InviteICS(e, "de", testBaseURL, tt.sessions, speakerLines("de")))
 			if !slices.Contains(lines, "METHOD:PUBLISH") {
 				t.Error("no METHOD:PUBLISH")
 			}
@@ -286,8 +292,9 @@ func TestInviteICS(t *testing.T) {
 	}
 }
 
-// roleNames names roles with the catalogue's words, as the callers of the
-// calendar functions do.
-func roleNames(lang string) RoleNames {
-	return func(role string) string { return i18n.T(lang, "role."+role) }
+// speakerLines stands for the caller's words (internal/view writes them in
+// the reader's language): it shows which parts of a speaker the calendar
+// hands over, the organisation already in the calendar's language.
+func speakerLines(string) SpeakerLine {
+	return func(role, name, native, org string) string { return role + ": " + name + " | " + native + " | " + org }
 }

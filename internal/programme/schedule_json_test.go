@@ -31,6 +31,19 @@ func TestScheduleJSONValidates(t *testing.T) {
 			change: func(e *Event) { e.Session("closing").Title = Text{"en": `A, b; c <d> & "e"`} },
 		},
 		{
+			name: "venue, track and organisation as plain strings (the older format)", lang: "zh", session: "lunch", title: "午餐及企业对接交流", room: "Messe Hannover",
+			change: func(e *Event) {
+				e.Venue = Venue{Name: Text{"": "Messe Hannover"}, Address: Text{"": "30521 Hannover"}}
+				e.Session("lunch").Room = ""
+				for i := range e.Sessions {
+					e.Sessions[i].Track = Text{"": "Plenum"}
+				}
+				for i := range e.Speakers {
+					e.Speakers[i].Organisation, e.Speakers[i].JobTitle = Text{"": "Org"}, Text{"": "Job"}
+				}
+			},
+		},
+		{
 			name: "one-letter session id and short slug", lang: "en", session: "x", title: "Evening reception", room: "Foyer",
 			change: func(e *Event) { e.Slug = "ab"; e.Session("reception").ID = "x" },
 		},

@@ -136,7 +136,7 @@ func ScheduleXML(e *Event, lang, baseURL string) ([]byte, error) {
 					Slug:      je.Slug,
 					URL:       je.URL,
 					Title:     je.Title,
-					Track:     it.s.Track,
+					Track:     it.track,
 					Type:      je.Type,
 					Language:  it.s.Language,
 					Abstract:  je.Abstract,

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+
 	"github.com/foyer-events/foyer/internal/languages"
 )
 
@@ -105,8 +107,8 @@ func (e *Event) Validate() error {
 	v.text("title", e.Title, true, 300)
 	v.text("subtitle", e.Subtitle, false, 300)
 	v.text("description", e.Description, false, 20000)
-	v.str("venue.name", e.Venue.Name, 300)
-	v.str("venue.address", e.Venue.Address, 500)
+	v.text("venue.name", e.Venue.Name, false, 300)
+	v.text("venue.address", e.Venue.Address, false, 500)
 	if e.Timezone == "" {
 		v.add("timezone", "required: an IANA time zone such as Europe/Berlin")
 	} else if _, err := time.LoadLocation(e.Timezone); err != nil || e.Timezone == "Local" {
@@ -131,6 +133,13 @@ func (e *Event) Validate() error {
 	}
 	v.str("registration.privacy_version", r.PrivacyVersion, 40)
 	v.text("registration.privacy_text", r.PrivacyText, false, 20000)
+	for i, code := range r.FocusCountries {
+		if reg, err := language.ParseRegion(code); err != nil || !reg.IsCountry() || reg.String() != code {
+			v.add(fmt.Sprintf("registration.focus_countries[%d]", i), fmt.Sprintf("%q is not a country code such as DE or CN", code))
+		} else if slices.Contains(r.FocusCountries[:i], code) {
+			v.add(fmt.Sprintf("registration.focus_countries[%d]", i), fmt.Sprintf("%q appears twice", code))
+		}
+	}
 
 	rooms := map[string]bool{}
 	for i, room := range e.Rooms {
@@ -146,8 +155,8 @@ func (e *Event) Validate() error {
 		}
 		v.str(at+".name", s.Name, 200)
 		v.str(at+".native_name", s.NativeName, 200)
-		v.str(at+".organisation", s.Organisation, 300)
-		v.str(at+".job_title", s.JobTitle, 300)
+		v.text(at+".organisation", s.Organisation, false, 300)
+		v.text(at+".job_title", s.JobTitle, false, 300)
 		v.str(at+".country", s.Country, 2)
 		v.text(at+".bio", s.Bio, false, 5000)
 		v.str(at+".photo", s.Photo, 2000)
@@ -167,7 +176,7 @@ func (e *Event) Validate() error {
 		if s.Room != "" && !rooms[s.Room] {
 			v.add(at+".room", fmt.Sprintf("unknown room %q", s.Room))
 		}
-		v.str(at+".track", s.Track, 100)
+		v.text(at+".track", s.Track, false, 100)
 		if s.Language != "" && !languages.Valid(s.Language) {
 			v.add(at+".language", "must be en, de or zh")
 		}
@@ -257,14 +266,18 @@ func (v *validator) text(where string, t Text, required bool, max int) {
 		v.add(where, "required in at least one of en, de, zh")
 	}
 	for lang, s := range t {
-		if !languages.Valid(lang) {
+		at := where + "." + lang
+		switch {
+		case lang == "" && len(t) == 1: // a plain string, for all languages
+			at = where
+		case !languages.Valid(lang):
 			v.add(where, fmt.Sprintf("unknown language %q (use en, de, zh)", lang))
 			continue
 		}
 		if !utf8.ValidString(s) {
-			v.add(where+"."+lang, "is not valid UTF-8")
+			v.add(at, "is not valid UTF-8")
 		} else if utf8.RuneCountInString(s) > max {
-			v.add(where+"."+lang, fmt.Sprintf("longer than %d characters", max))
+			v.add(at, fmt.Sprintf("longer than %d characters", max))
 		}
 	}
 }

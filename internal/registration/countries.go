@@ -80,3 +80,26 @@ func sortedCountries(lang string) []Country {
 	slices.SortFunc(out, func(a, b Country) int { return col.CompareString(a.Name, b.Name) })
 	return out
 }
+
+// CountryChoices splits the country list of the registration form: the
+// event's focus countries first, in the event's order, then every other
+// country in lang's alphabetical order. Codes that are not countries are
+// left out. Without focus countries, top is empty and rest is Countries.
+func CountryChoices(lang string, focus []string) (top, rest []Country) {
+	all := Countries(lang)
+	if len(focus) == 0 {
+		return nil, all
+	}
+	for _, code := range focus {
+		if ValidCountry(code) && !slices.ContainsFunc(top, func(c Country) bool { return c.Code == code }) {
+			top = append(top, Country{Code: code, Name: CountryName(lang, code)})
+		}
+	}
+	rest = make([]Country, 0, len(all))
+	for _, c := range all {
+		if !slices.ContainsFunc(top, func(t Country) bool { return t.Code == c.Code }) {
+			rest = append(rest, c)
+		}
+	}
+	return top, rest
+}

@@ -70,3 +70,42 @@ func TestFormsOfAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestCountryChoices(t *testing.T) {
+	top, rest := CountryChoices("de", []string{"DE", "CN", "XX"})
+	if len(top) != 2 || top[0] != (Country{"DE", "Deutschland"}) || top[1] != (Country{"CN", "China"}) {
+		t.Errorf("top = %v, want Deutschland, China in the event's order", top)
+	}
+	if len(rest) != len(countryCodes)-2 {
+		t.Errorf("%d other countries, want %d", len(rest), len(countryCodes)-2)
+	}
+	index := map[string]int{}
+	for i, c := range rest {
+		index[c.Code] = i
+		if c.Code == "DE" || c.Code == "CN" {
+			t.Errorf("%s is listed twice", c.Code)
+		}
+	}
+	// German order: Ö sorts with O (Oman, Österreich, Osttimor), Ä with A.
+	if !(index["OM"] < index["AT"] && index["AT"] < index["PK"]) {
+		t.Errorf("Österreich at %d between Oman %d and Pakistan %d?", index["AT"], index["OM"], index["PK"])
+	}
+	if !(index["AF"] < index["EG"] && index["EG"] < index["AL"]) {
+		t.Errorf("Afghanistan %d, Ägypten %d, Albanien %d: want Ä sorted as A", index["AF"], index["EG"], index["AL"])
+	}
+	top, rest = CountryChoices("zh", []string{"CN", "DE"})
+	if top[0].Name != "中国" || top[1].Name != "德国" {
+		t.Errorf("zh top = %v", top)
+	}
+	// Chinese order is by pinyin: 阿尔巴尼亚 (a) before 巴西 (ba) before 法国 (fa).
+	zh := map[string]int{}
+	for i, c := range rest {
+		zh[c.Code] = i
+	}
+	if !(zh["AL"] < zh["BR"] && zh["BR"] < zh["FR"]) {
+		t.Errorf("zh order: Albania %d, Brazil %d, France %d", zh["AL"], zh["BR"], zh["FR"])
+	}
+	if top, rest := CountryChoices("en", nil); top != nil || len(rest) != len(countryCodes) {
+		t.Errorf("without focus: %d top, %d rest", len(top), len(rest))
+	}
+}

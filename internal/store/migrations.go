@@ -26,6 +26,14 @@ var migrations = []migration{
 	{3, "forms of address: registrations.salutation and title", `
 		ALTER TABLE registrations ADD COLUMN salutation TEXT NOT NULL DEFAULT '' CHECK (salutation IN ('', 'ms', 'mr'));
 		ALTER TABLE registrations ADD COLUMN title TEXT NOT NULL DEFAULT '' CHECK (title IN ('', 'dr', 'prof', 'prof_dr'));`},
+	{4, "venue, tracks, speakers' organisations and job titles translatable: plain text becomes a JSON string", `
+		UPDATE events SET venue_name = json_quote(venue_name) WHERE venue_name <> '';
+		UPDATE events SET venue_address = json_quote(venue_address) WHERE venue_address <> '';
+		UPDATE sessions SET track = json_quote(track) WHERE track <> '';
+		UPDATE speakers SET organisation = json_quote(organisation) WHERE organisation <> '';
+		UPDATE speakers SET job_title = json_quote(job_title) WHERE job_title <> '';`},
+	{5, "the countries at the top of the registration form", `
+		ALTER TABLE events ADD COLUMN focus_countries TEXT NOT NULL DEFAULT '[]';`},
 }
 
 // migration is one numbered step of the schema.

@@ -130,21 +130,24 @@ func (s *Store) loadEventFresh(ctx context.Context, slug string) (*Event, error)
 func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
 	e := &programme.Event{Slug: slug}
 	ev := &Event{Event: e, SessionIDs: map[string]int64{}}
-	var title, subtitle, description, privacyText, startsAt, endsAt string
+	var title, subtitle, description, venueName, venueAddress, privacyText, focus, startsAt, endsAt string
 	var opens, closes sql.NullString
 	var capacity sql.NullInt64
 	var priv, pub []byte
 	err := tx.QueryRowContext(ctx, `SELECT id, title, subtitle, description, venue_name, venue_address, timezone,
 		starts_at, ends_at, status, capacity, default_language, reg_mode, reg_opens_at, reg_closes_at, waitlist,
-		privacy_version, privacy_text, ticket_private_key, ticket_public_key, updated_at FROM events WHERE slug = ?`, slug).Scan(
-		&ev.ID, &title, &subtitle, &description, &e.Venue.Name, &e.Venue.Address, &e.Timezone, &startsAt, &endsAt,
+		privacy_version, privacy_text, focus_countries, ticket_private_key, ticket_public_key, updated_at
+		FROM events WHERE slug = ?`, slug).Scan(
+		&ev.ID, &title, &subtitle, &description, &venueName, &venueAddress, &e.Timezone, &startsAt, &endsAt,
 		&e.Status, &capacity, &e.DefaultLanguage, &e.Registration.Mode, &opens, &closes, &e.Registration.Waitlist,
-		&e.Registration.PrivacyVersion, &privacyText, &priv, &pub, &ev.Version)
+		&e.Registration.PrivacyVersion, &privacyText, &focus, &priv, &pub, &ev.Version)
 	if err != nil {
 		return nil, err
 	}
 	e.Title, e.Subtitle, e.Description = scanText(title), scanText(subtitle), scanText(description)
+	e.Venue.Name, e.Venue.Address = scanText(venueName), scanText(venueAddress)
 	e.Registration.PrivacyText = scanText(privacyText)
+	json.Unmarshal([]byte(focus), &e.Registration.FocusCountries)
 	e.StartsAt, e.EndsAt = programme.At(parseTime(startsAt)), programme.At(parseTime(endsAt))
 	e.Registration.OpensAt, e.Registration.ClosesAt = programme.At(parseNullTime(opens)), programme.At(parseNullTime(closes))
 	e.Capacity = intPtr(capacity)
@@ -179,12 +182,12 @@ func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
 	for rows.Next() {
 		var id int64
 		var sp programme.Speaker
-		var bio string
-		if err := rows.Scan(&id, &sp.ID, &sp.Name, &sp.NativeName, &sp.Organisation, &sp.JobTitle, &sp.Country, &bio, &sp.Photo, &sp.Email); err != nil {
+		var bio, org, job string
+		if err := rows.Scan(&id, &sp.ID, &sp.Name, &sp.NativeName, &org, &job, &sp.Country, &bio, &sp.Photo, &sp.Email); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		sp.Bio = scanText(bio)
+		sp.Bio, sp.Organisation, sp.JobTitle = scanText(bio), scanText(org), scanText(job)
 		speakers[id] = sp.ID
 		e.Speakers = append(e.Speakers, sp)
 	}
@@ -201,8 +204,8 @@ func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
 		var se programme.Session
 		var room sql.NullInt64
 		var c sql.NullInt64
-		var start, end, title, abstract string
-		if err := rows.Scan(&id, &se.ID, &se.Kind, &room, &se.Track, &se.Language, &c, &start, &end, &title, &abstract); err != nil {
+		var start, end, title, abstract, track string
+		if err := rows.Scan(&id, &se.ID, &se.Kind, &room, &track, &se.Language, &c, &start, &end, &title, &abstract); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -211,7 +214,7 @@ func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
 		}
 		se.Capacity = intPtr(c)
 		se.StartsAt, se.EndsAt = programme.At(parseTime(start)), programme.At(parseTime(end))
-		se.Title, se.Abstract = scanText(title), scanText(abstract)
+		se.Title, se.Abstract, se.Track = scanText(title), scanText(abstract), scanText(track)
 		ev.SessionIDs[se.ID] = id
 		index[id] = len(e.Sessions)
 		e.Sessions = append(e.Sessions, se)

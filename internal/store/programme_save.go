@@ -73,11 +73,11 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 	_, err := tx.ExecContext(ctx, `UPDATE events SET title = ?, subtitle = ?, description = ?, venue_name = ?,
 		venue_address = ?, timezone = ?, starts_at = ?, ends_at = ?, status = ?, capacity = ?, default_language = ?,
 		reg_mode = ?, reg_opens_at = ?, reg_closes_at = ?, waitlist = ?, privacy_version = ?, privacy_text = ?,
-		updated_at = ? WHERE id = ?`,
-		jsonText(e.Title), jsonText(e.Subtitle), jsonText(e.Description), e.Venue.Name, e.Venue.Address,
+		focus_countries = ?, updated_at = ? WHERE id = ?`,
+		jsonText(e.Title), jsonText(e.Subtitle), jsonText(e.Description), jsonText(e.Venue.Name), jsonText(e.Venue.Address),
 		e.Timezone, formatTime(e.StartsAt.Time), formatTime(e.EndsAt.Time), e.Status, e.Capacity, e.DefaultLanguage,
 		r.Mode, nullTime(r.OpensAt.Time), nullTime(r.ClosesAt.Time), r.Waitlist, privacyVersion, jsonText(r.PrivacyText),
-		now(), eventID)
+		jsonList(r.FocusCountries), now(), eventID)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 	keepSpeakers := map[string]bool{}
 	for i, sp := range e.Speakers {
 		keepSpeakers[sp.ID] = true
-		args := []any{sp.Name, sp.NativeName, sp.Organisation, sp.JobTitle, sp.Country, jsonText(sp.Bio), sp.Photo, sp.Email, i}
+		args := []any{sp.Name, sp.NativeName, jsonText(sp.Organisation), jsonText(sp.JobTitle), sp.Country, jsonText(sp.Bio), sp.Photo, sp.Email, i}
 		if id, ok := speakerIDs[sp.ID]; ok {
 			_, err = tx.ExecContext(ctx, `UPDATE speakers SET name = ?, native_name = ?, organisation = ?, job_title = ?,
 				country = ?, bio = ?, photo = ?, email = ?, position = ? WHERE id = ?`, append(args, id)...)
@@ -141,7 +141,7 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 		if se.Room != "" {
 			room = roomIDs[se.Room]
 		}
-		args := []any{se.Kind, room, se.Track, se.Language, se.Capacity, formatTime(se.StartsAt.Time),
+		args := []any{se.Kind, room, jsonText(se.Track), se.Language, se.Capacity, formatTime(se.StartsAt.Time),
 			formatTime(se.EndsAt.Time), jsonText(se.Title), jsonText(se.Abstract), i}
 		id, ok := sessionIDs[se.ID]
 		if ok {
@@ -266,6 +266,14 @@ func jsonText(v any) string {
 		return "{}"
 	}
 	return string(b)
+}
+
+// jsonList stores a list as a JSON array, [] when empty.
+func jsonList(l []string) string {
+	if len(l) == 0 {
+		return "[]"
+	}
+	return jsonText(l)
 }
 
 func scanText(s string) programme.Text {

@@ -67,9 +67,20 @@ func RoleName(lang, role string) string {
 	return i18n.T(lang, "role."+role)
 }
 
-// RoleNames is RoleName in one language, as the calendar files take it.
-func RoleNames(lang string) func(role string) string {
-	return func(role string) string { return RoleName(lang, role) }
+// SpeakerLines writes the speaker lines of calendar descriptions in lang
+// (programme.SpeakerLine): "Moderation: Sabine Hoffmann, BWA",
+// "演讲嘉宾：陈静（Chen Jing），四川智能制造研究院".
+func SpeakerLines(lang string) programme.SpeakerLine {
+	return func(role, name, nativeName, organisation string) string {
+		who := name
+		if nativeName != "" && nativeName != name {
+			who = i18n.T(lang, "agenda.native_name", name, nativeName)
+		}
+		if organisation != "" {
+			who = i18n.T(lang, "agenda.person_org", who, organisation)
+		}
+		return i18n.T(lang, "agenda.role_person", RoleName(lang, role), who)
+	}
 }
 
 // LanguageName names a language of delivery in lang ("de" is "German",

@@ -146,7 +146,7 @@ func (s *Server) manageICS(c echo.Context) error {
 			sessions = append(sessions, seat.ID)
 		}
 	}
-	data := programme.InviteICS(ev.Public(), reg.Language, s.app.Config.BaseURL, sessions, view.RoleNames(reg.Language))
+	data := programme.InviteICS(ev.Public(), reg.Language, s.app.Config.BaseURL, sessions, view.SpeakerLines(reg.Language))
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+ev.Slug+`.ics"`)
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", data)
 }

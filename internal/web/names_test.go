@@ -90,3 +90,25 @@ func TestFormsOfAddressForm(t *testing.T) {
 		}
 	}
 }
+
+// TestCountryList: the event's focus countries head the list, then every
+// country in the reader's order, named in the reader's language.
+func TestCountryList(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", nil, nil, true))
+	c := browserish(t)
+	for _, tc := range []struct{ lang, top, first, all string }{
+		{"de", `<optgroup label="Häufig gewählt">`, `<option value="DE">Deutschland</option>`, `<option value="AT">Österreich</option>`},
+		{"zh", `<optgroup label="常用">`, `<option value="DE">德国</option>`, `<option value="AT">奥地利</option>`},
+		{"en", `<optgroup label="Frequent choices">`, `<option value="DE">Germany</option>`, `<option value="AT">Austria</option>`},
+	} {
+		_, page := get(t, c, ta.srv.URL+"/events/forum/register?lang="+tc.lang)
+		top, first, all := strings.Index(page, tc.top), strings.Index(page, tc.first), strings.Index(page, tc.all)
+		china := strings.Index(page, `<option value="CN">`)
+		if top < 0 || first < top || china < first || all < china {
+			t.Errorf("%s: group %d, Germany %d, China %d, Austria %d: want the focus group with Germany, China, then the rest", tc.lang, top, first, china, all)
+		}
+		if strings.Count(page, `<option value="DE">`) != 1 {
+			t.Errorf("%s: Germany is listed more than once", tc.lang)
+		}
+	}
+}

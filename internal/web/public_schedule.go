@@ -49,7 +49,7 @@ func (s *Server) scheduleICS(c echo.Context) error {
 		return err
 	}
 	l := scheduleLang(c, ev.Event)
-	data := programme.ScheduleICS(ev.Public(), l, s.app.Config.BaseURL, view.RoleNames(l))
+	data := programme.ScheduleICS(ev.Public(), l, s.app.Config.BaseURL, view.SpeakerLines(l))
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+ev.Slug+`.ics"`)
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", data)
 }
