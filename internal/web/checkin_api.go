@@ -354,4 +354,3 @@ func asProblem(err error) *Problem {
 	}
 	return &Problem{Status: http.StatusInternalServerError, Code: "internal", Message: err.Error()}
 }
-
