@@ -81,6 +81,8 @@ func (s *Server) routes() {
 	// one address (the venue's network), so its limit is generous.
 	staff := requireRole(store.RoleStaff)
 	scanLimit := s.rateLimit(50, 200)
+	e.GET("/checkin/sw.js", s.checkinWorker)
+	e.GET("/checkin/:slug", s.checkinPage, staff)
 
 	// The API.
 	api := e.Group("/api/v1")
