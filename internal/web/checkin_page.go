@@ -12,6 +12,7 @@ import (
 
 	foyer "github.com/foyer-events/foyer"
 	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/programme"
 )
 
@@ -75,7 +76,7 @@ func (s *Server) checkinPage(c echo.Context) error {
 	u := currentUser(c)
 	p.Config = checkinConfig{Event: ev.Slug, Lang: l, CSRF: p.CSRF, Staff: u.Name, UserID: u.ID, Timezone: e.Timezone,
 		Strings: stringsFor(l), JSQR: s.views.assets["vendor/jsqr/jsQR.js"], Noble: s.views.assets["vendor/noble-ed25519/index.js"],
-		Worker: "/checkin/sw.js", Languages: i18n.Languages, Sessions: []checkinSession{}}
+		Worker: "/checkin/sw.js", Languages: languages.All, Sessions: []checkinSession{}}
 	for _, se := range e.Sessions {
 		cs := checkinSession{ID: se.ID, Title: se.Title.In(l, e.DefaultLanguage), Time: se.StartsAt.Format("15:04"),
 			SignUp: se.Capacity != nil}
@@ -116,4 +117,3 @@ func (s *Server) checkinWorker(c echo.Context) error {
 	h.Set("Cache-Control", "no-cache")
 	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", []byte(body))
 }
-
