@@ -169,7 +169,7 @@ func TestCheckInPageRoles(t *testing.T) {
 	t.Parallel()
 	in := startFoyer(t, Options{Demo: true})
 	r := in.get(t, "/checkin/"+demoSlug)
-	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login?next=/checkin/"+demoSlug) {
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login?next="+url.QueryEscape("/checkin/"+demoSlug) {
 		t.Errorf("anonymous: %d %s", r.Status, r.Header.Get("Location"))
 	}
 	email, password := in.user(t, "staff")
