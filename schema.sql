@@ -40,6 +40,27 @@ CREATE TABLE web_sessions (
     expires_at TEXT NOT NULL
 );
 
+-- Failed sign-ins per account name (the email as typed, trimmed and
+-- lower-cased), kept for the throttle's window. Too many within it lock the
+-- name for a while, whichever addresses the attempts come from. Names that
+-- are no account are counted alike, so the answers tell nobody which
+-- accounts exist.
+CREATE TABLE login_failures (
+    email_key TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures (email_key, at);
+
+-- Names locked by the throttle, shown to admins; user_id is NULL for a
+-- name that is no account.
+CREATE TABLE login_locks (
+    email_key    TEXT PRIMARY KEY,
+    user_id      INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    failures     INTEGER NOT NULL,
+    locked_at    TEXT NOT NULL,
+    locked_until TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE events (
     id               INTEGER PRIMARY KEY,
     slug             TEXT NOT NULL UNIQUE,

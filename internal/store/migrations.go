@@ -34,6 +34,16 @@ var migrations = []migration{
 		UPDATE speakers SET job_title = json_quote(job_title) WHERE job_title <> '';`},
 	{5, "the countries at the top of the registration form", `
 		ALTER TABLE events ADD COLUMN focus_countries TEXT NOT NULL DEFAULT '[]';`},
+	{6, "sign-in throttle: failed sign-ins and locked account names", `
+		CREATE TABLE login_failures (email_key TEXT NOT NULL, at TEXT NOT NULL);
+		CREATE INDEX login_failures_key ON login_failures (email_key, at);
+		CREATE TABLE login_locks (
+		    email_key    TEXT PRIMARY KEY,
+		    user_id      INTEGER REFERENCES users(id) ON DELETE CASCADE,
+		    failures     INTEGER NOT NULL,
+		    locked_at    TEXT NOT NULL,
+		    locked_until TEXT NOT NULL
+		) WITHOUT ROWID;`},
 }
 
 // migration is one numbered step of the schema.

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"math"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,6 +14,16 @@ import (
 type adminPage struct {
 	Page
 	Events []store.Figures
+	// For admins: accounts the sign-in throttle refuses now, and how many
+	// locked names are no account.
+	Locks        []lockView
+	UnknownLocks int
+}
+
+// lockView is a locked account as the overview shows it.
+type lockView struct {
+	store.LoginLock
+	Minutes int // left, rounded up
 }
 
 func (s *Server) adminHome(c echo.Context) error {
@@ -20,6 +32,19 @@ func (s *Server) adminHome(c echo.Context) error {
 		return err
 	}
 	p := &adminPage{Page: s.page(c, ""), Events: figures}
+	if u := currentUser(c); u != nil && u.Can(store.RoleAdmin) {
+		locks, err := s.app.Store.LoginLocks(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		for _, l := range locks {
+			if l.User == nil {
+				p.UnknownLocks++
+				continue
+			}
+			p.Locks = append(p.Locks, lockView{LoginLock: l, Minutes: max(1, int(math.Ceil(time.Until(l.Until).Minutes())))})
+		}
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, http.StatusOK, "admin", p)
 }

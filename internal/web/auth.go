@@ -2,8 +2,10 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -108,14 +110,42 @@ func (s *Server) showLogin(c echo.Context) error {
 }
 
 func (s *Server) login(c echo.Context) error {
+	ctx := c.Request().Context()
 	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	u, err := s.app.Store.Authenticate(c.Request().Context(), email, password)
+	// A locked name is refused before its password is looked at: during
+	// the lock even the right password does not sign in.
+	until, err := s.app.Store.LoginLockedUntil(ctx, email)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		return s.loginLocked(c, email, next, until)
+	}
+	u, err := s.app.Store.Authenticate(ctx, email, password)
 	if errors.Is(err, store.ErrNotFound) {
+		lock, err := s.app.Store.RecordLoginFailure(ctx, email)
+		if err != nil {
+			return err
+		}
+		if lock != nil {
+			// The name is personal data; the account's id is enough to
+			// find it, and a name that is no account says nothing.
+			account := "none"
+			if lock.User != nil {
+				account = strconv.FormatInt(lock.User.ID, 10)
+			}
+			s.app.Log.Warn("sign-in locked after repeated failures", "user", account,
+				"failures", lock.Failures, "until", lock.Until.Format(time.RFC3339))
+			return s.loginLocked(c, email, next, lock.Until)
+		}
 		p := &loginPage{Page: s.page(c, ""), Email: email, Next: next, Error: problem(c, 0, "login_failed").Message}
 		return s.render(c, http.StatusUnauthorized, "login", p)
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.app.Store.ClearLoginFailures(ctx, email); err != nil {
 		return err
 	}
 	id, err := s.app.Store.CreateWebSession(c.Request().Context(), u.ID)
@@ -131,6 +161,16 @@ func (s *Server) login(c echo.Context) error {
 		next = "/admin"
 	}
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// loginLocked answers a sign-in for a locked name: 429 with Retry-After,
+// and the form again with the time to wait.
+func (s *Server) loginLocked(c echo.Context, email, next string, until time.Time) error {
+	wait := max(1, int(math.Ceil(time.Until(until).Seconds())))
+	c.Response().Header().Set("Retry-After", strconv.Itoa(wait))
+	minutes := (wait + 59) / 60
+	p := &loginPage{Page: s.page(c, ""), Email: email, Next: next, Error: problem(c, 0, "login_locked", minutes).Message}
+	return s.render(c, http.StatusTooManyRequests, "login", p)
 }
 
 func (s *Server) logout(c echo.Context) error {

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,7 +32,26 @@ type testApp struct {
 	smtp *mailtest.Server
 	dir  string
 	env  map[string]string // settings over the test defaults
+	logs logBuffer         // what foyer logged, across restarts
 	stop func()
+}
+
+// logBuffer collects log lines from the server's goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // startApp runs foyer with the given events. With smtp set, emails go to a
@@ -76,7 +96,7 @@ func (ta *testApp) open(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(&ta.logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
