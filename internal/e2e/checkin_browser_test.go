@@ -21,7 +21,7 @@ func guestTickets(t testing.TB, in *Instance, n int, first int) []string {
 		body := map[string]any{"first_name": "Guest", "last_name": fmt.Sprintf("Door %d", first+i),
 			"email": fmt.Sprintf("door%d@example.org", first+i), "organisation": "Door GmbH", "language": "en", "consent": true,
 			"answers": map[string]any{"industry": "research"}}
-		in.api(t, "POST", "/api/v1/events/"+demoSlug+"/registrations", "", body).want(t, http.StatusCreated)
+		in.api(t, "POST", "/api/v1/events/"+demoSlug+"/registrations", "", body).Want(t, http.StatusCreated)
 	}
 	org := in.token(t, "organiser")
 	var page struct {
@@ -30,7 +30,7 @@ func guestTickets(t testing.TB, in *Instance, n int, first int) []string {
 			TicketCode string `json:"ticket_code"`
 		} `json:"registrations"`
 	}
-	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/registrations?limit=1000", org, nil).want(t, http.StatusOK).decode(t, &page)
+	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/registrations?limit=1000", org, nil).Want(t, http.StatusOK).Decode(t, &page)
 	byName := map[string]string{}
 	for _, r := range page.Registrations {
 		byName[r.LastName] = r.TicketCode
@@ -197,7 +197,7 @@ func TestCheckInPageRoles(t *testing.T) {
 // Cookie header of the signed-in session.
 func (in *Instance) login(t testing.TB, email, password string) string {
 	t.Helper()
-	page := in.get(t, "/login").want(t, http.StatusOK)
+	page := in.get(t, "/login").Want(t, http.StatusOK)
 	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page.Body)
 	if m == nil {
 		t.Fatalf("no CSRF token on the login page")

@@ -20,7 +20,7 @@ func TestCommands(t *testing.T) {
 
 	t.Run("healthz", func(t *testing.T) {
 		var body map[string]any
-		in.get(t, "/healthz").want(t, http.StatusOK).decode(t, &body)
+		in.get(t, "/healthz").Want(t, http.StatusOK).Decode(t, &body)
 		if body["status"] != "ok" || body["database"] != "ok" || body["mail"] != "ok" || body["version"] != "dev" {
 			t.Errorf("GET /healthz: %v", body)
 		}
@@ -126,13 +126,13 @@ func TestCommands(t *testing.T) {
 		if first == second {
 			t.Fatalf("two tokens are the same")
 		}
-		in.api(t, "GET", "/api/v1/events", first, nil).want(t, http.StatusOK)
+		in.api(t, "GET", "/api/v1/events", first, nil).Want(t, http.StatusOK)
 		// The list shows both, the first used and the second not yet.
 		lines := strings.Split(strings.TrimSpace(in.mustRun(t, "", "token", "list", "--email", email)), "\n")
 		if len(lines) != 3 || strings.Contains(lines[1], "never") || !strings.HasSuffix(lines[2], "never") {
 			t.Errorf("foyer token list after using the first token:\n%s", strings.Join(lines, "\n"))
 		}
-		in.api(t, "GET", "/api/v1/events", second, nil).want(t, http.StatusOK)
+		in.api(t, "GET", "/api/v1/events", second, nil).Want(t, http.StatusOK)
 		out := in.mustRun(t, "", "token", "list", "--email", email)
 		if strings.Contains(out, "never") {
 			t.Errorf("foyer token list after using both:\n%s", out)

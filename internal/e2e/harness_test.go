@@ -9,7 +9,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +27,7 @@ import (
 	// The tests run the binary built from ./cmd/foyer, not these packages;
 	// linking them in makes go test's cache see every change to the code,
 	// views and assets, so a cached e2e result is never stale.
+	"github.com/foyer-events/foyer/internal/apitest"
 	_ "github.com/foyer-events/foyer/internal/cli"
 	"github.com/foyer-events/foyer/internal/foyerproc"
 )
@@ -124,10 +124,10 @@ type Instance struct {
 	Addr string // 127.0.0.1:PORT
 	Data string // FOYER_DATA: foyer.db and, without SMTP, mail/*.eml
 
-	proc   *foyerproc.Process
-	stdout *syncBuffer
-	stderr *syncBuffer
-	client *http.Client
+	proc       *foyerproc.Process
+	stdout     *syncBuffer
+	stderr     *syncBuffer
+	httpClient *http.Client
 }
 
 // startFoyer runs `foyer serve` on a free loopback port, waits until GET
@@ -151,7 +151,7 @@ func launch(t testing.TB, data string, opts Options) (*Instance, error) {
 		Data:   data,
 		stdout: &syncBuffer{},
 		stderr: &syncBuffer{},
-		client: &http.Client{
+		httpClient: &http.Client{
 			Timeout: requestTimeout,
 			// Tests look at redirects themselves (login, language).
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -182,7 +182,7 @@ func launch(t testing.TB, data string, opts Options) (*Instance, error) {
 
 // stop sends SIGTERM and checks for a clean exit, then for errors in the log.
 func (in *Instance) stop(t testing.TB, opts Options) {
-	in.client.CloseIdleConnections()
+	in.httpClient.CloseIdleConnections()
 	started := time.Now()
 	if err := in.proc.Stop(shutdownTimeout); err != nil {
 		t.Errorf("%v\nstderr:\n%s", err, in.stderr)
@@ -269,46 +269,19 @@ func (in *Instance) tokenFor(t testing.TB, email string) string {
 }
 
 // Response is an HTTP answer, read in full.
-type Response struct {
-	Method, Path string
-	Status       int
-	Header       http.Header
-	Body         []byte
-}
+type Response = apitest.Response
 
-func (r *Response) String() string {
-	return fmt.Sprintf("%s %s: %d\n%s", r.Method, r.Path, r.Status, clip(string(r.Body), 2000))
-}
-
-// clip shortens s to about n bytes for a failure message.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
+// client is the API client of the instance, with a token ("" for none).
+func (in *Instance) client(token string) apitest.Client {
+	return apitest.Client{Base: in.URL, Token: token, HTTP: in.httpClient,
+		OnError: func() string { return "server stderr:\n" + in.stderr.String() }}
 }
 
 // do sends a request to the instance; path starts with "/". Header holds
 // pairs of names and values.
 func (in *Instance) do(t testing.TB, method, path string, body io.Reader, header ...string) *Response {
 	t.Helper()
-	req, err := http.NewRequest(method, in.URL+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := in.client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v\nserver stderr:\n%s", method, path, err, in.stderr)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, path, err)
-	}
-	return &Response{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: data}
+	return in.client("").Do(t, method, path, body, header...)
 }
 
 // get sends a GET without credentials.
@@ -321,82 +294,7 @@ func (in *Instance) get(t testing.TB, path string, header ...string) *Response {
 // nil, raw bytes or a string sent as is, or anything else encoded as JSON.
 func (in *Instance) api(t testing.TB, method, path, token string, body any) *Response {
 	t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		r = bytes.NewReader(b)
-	case string:
-		r = strings.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(data)
-	}
-	header := []string{"Accept", "application/json"}
-	if r != nil {
-		header = append(header, "Content-Type", "application/json")
-	}
-	if token != "" {
-		header = append(header, "Authorization", "Bearer "+token)
-	}
-	return in.do(t, method, path, r, header...)
-}
-
-// want fails the test unless the response has that status.
-func (r *Response) want(t testing.TB, status int) *Response {
-	t.Helper()
-	if r.Status != status {
-		t.Fatalf("want %d, got %s", status, r)
-	}
-	return r
-}
-
-// decode decodes the JSON body into v.
-func (r *Response) decode(t testing.TB, v any) {
-	t.Helper()
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Fatalf("Content-Type %q, want application/json: %s", ct, r)
-	}
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		t.Fatalf("decode JSON: %v: %s", err, r)
-	}
-}
-
-// APIError is the body of every API error.
-type APIError struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields"`
-	// RequestID is the id of the request, as in its X-Request-ID header.
-	RequestID string `json:"request_id"`
-}
-
-// apiError checks that the response has the status and the JSON error shape
-// {"error":{"code","message"[,"fields"],"request_id"}} and returns the error.
-func (r *Response) apiError(t testing.TB, status int) APIError {
-	t.Helper()
-	r.want(t, status)
-	var shape map[string]json.RawMessage
-	r.decode(t, &shape)
-	if len(shape) != 1 || shape["error"] == nil {
-		t.Fatalf("want a body {\"error\":{…}} only: %s", r)
-	}
-	var e APIError
-	dec := json.NewDecoder(bytes.NewReader(shape["error"]))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		t.Fatalf("error object: %v: %s", err, r)
-	}
-	if e.Code == "" || e.Message == "" {
-		t.Fatalf("error without code or message: %s", r)
-	}
-	if e.RequestID == "" || e.RequestID != r.Header.Get("X-Request-ID") {
-		t.Fatalf("error request_id %q, X-Request-ID %q: %s", e.RequestID, r.Header.Get("X-Request-ID"), r)
-	}
-	return e
+	return in.client(token).JSON(t, method, path, body)
 }
 
 // syncBuffer is a bytes.Buffer that a process writes while a test reads.

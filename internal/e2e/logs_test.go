@@ -29,7 +29,7 @@ func guestBody(email string) map[string]any {
 // from the confirmation that reaches smtp.
 func manageLink(t *testing.T, in *Instance, smtp *mailtest.Server, email string) string {
 	t.Helper()
-	in.api(t, "POST", "/api/v1/events/"+demoSlug+"/registrations", "", guestBody(email)).want(t, http.StatusCreated)
+	in.api(t, "POST", "/api/v1/events/"+demoSlug+"/registrations", "", guestBody(email)).Want(t, http.StatusCreated)
 	msgs := smtp.WaitUntil(t, 30*time.Second, func(m []mailtest.Received) bool {
 		for _, r := range m {
 			if r.To[0] == email {
@@ -129,7 +129,7 @@ func TestJSONLogs(t *testing.T) {
 			RequestID string `json:"request_id"`
 		} `json:"error"`
 	}
-	r.want(t, http.StatusNotFound).decode(t, &body)
+	r.Want(t, http.StatusNotFound).Decode(t, &body)
 	if body.Error.RequestID == "" || body.Error.RequestID != r.Header.Get("X-Request-ID") {
 		t.Errorf("error request_id %q, header %q", body.Error.RequestID, r.Header.Get("X-Request-ID"))
 	}
@@ -153,7 +153,7 @@ func TestJSONLogs(t *testing.T) {
 	// Organisers' API: a search by name stays out of the log (the query
 	// string is not logged).
 	tok := in.token(t, "organiser")
-	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/registrations?q=Zhang", tok, nil).want(t, http.StatusOK)
+	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/registrations?q=Zhang", tok, nil).Want(t, http.StatusOK)
 
 	for _, l := range jsonLog(t, in) {
 		raw, _ := json.Marshal(l)

@@ -9,12 +9,14 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai on machines without /usr/share/zoneinfo
+
+	"github.com/foyer-events/foyer/internal/apitest"
 )
 
 // demoProgramme returns the demo forum as GET /api/v1/events/{slug} shows it.
 func demoProgramme(t testing.TB, in *Instance) (raw []byte, ev map[string]any) {
 	t.Helper()
-	r := in.get(t, "/api/v1/events/"+demoSlug, "Accept", "application/json").want(t, http.StatusOK)
+	r := in.get(t, "/api/v1/events/"+demoSlug, "Accept", "application/json").Want(t, http.StatusOK)
 	return r.Body, tree(t, r.Body)
 }
 
@@ -24,17 +26,17 @@ func demoProgramme(t testing.TB, in *Instance) (raw []byte, ev map[string]any) {
 func snapshot(t testing.TB, in *Instance, token string) string {
 	t.Helper()
 	var b strings.Builder
-	list := in.api(t, "GET", "/api/v1/events", token, nil).want(t, http.StatusOK)
+	list := in.api(t, "GET", "/api/v1/events", token, nil).Want(t, http.StatusOK)
 	b.WriteString(strings.TrimSpace(string(list.Body)))
 	var events struct {
 		Events []struct {
 			Slug string `json:"slug"`
 		} `json:"events"`
 	}
-	list.decode(t, &events)
+	list.Decode(t, &events)
 	for _, e := range events.Events {
 		b.WriteString("\n")
-		b.WriteString(strings.TrimSpace(string(in.api(t, "GET", "/api/v1/events/"+e.Slug, token, nil).want(t, http.StatusOK).Body)))
+		b.WriteString(strings.TrimSpace(string(in.api(t, "GET", "/api/v1/events/"+e.Slug, token, nil).Want(t, http.StatusOK).Body)))
 	}
 	return b.String()
 }
@@ -67,7 +69,7 @@ func TestImportRoundTrip(t *testing.T) {
 	if !strings.Contains(out, "created") || !strings.Contains(out, "dcip-forum-copy") {
 		t.Errorf("foyer import printed %q, want it to say it created dcip-forum-copy", out)
 	}
-	back := tree(t, in.get(t, "/api/v1/events/dcip-forum-copy").want(t, http.StatusOK).Body)
+	back := tree(t, in.get(t, "/api/v1/events/dcip-forum-copy").Want(t, http.StatusOK).Body)
 	if back["slug"] != "dcip-forum-copy" {
 		t.Errorf("slug %v, want dcip-forum-copy", back["slug"])
 	}
@@ -91,7 +93,7 @@ func TestImportRoundTrip(t *testing.T) {
 	var list struct {
 		Events []map[string]any `json:"events"`
 	}
-	in.get(t, "/api/v1/events").want(t, http.StatusOK).decode(t, &list)
+	in.get(t, "/api/v1/events").Want(t, http.StatusOK).Decode(t, &list)
 	if len(list.Events) != 2 {
 		t.Errorf("GET /api/v1/events lists %d events, want 2", len(list.Events))
 	}
@@ -242,7 +244,7 @@ func TestImportRejectsBadProgrammes(t *testing.T) {
 				if bad.broken {
 					status = http.StatusBadRequest
 				}
-				e := r.apiError(t, status)
+				e := r.Error(t, status)
 				fields := strings.Join(slices.Collect(maps.Keys(e.Fields)), "\n") + "\n" + strings.Join(slices.Collect(maps.Values(e.Fields)), "\n")
 				for i, w := range bad.where {
 					// The first place is a key of fields; the others may sit in
@@ -263,7 +265,7 @@ func TestImportRejectsBadProgrammes(t *testing.T) {
 			})
 		}
 	}
-	in.api(t, "GET", "/api/v1/events/bad-import", organiser, nil).apiError(t, http.StatusNotFound)
+	in.api(t, "GET", "/api/v1/events/bad-import", organiser, nil).Error(t, http.StatusNotFound)
 }
 
 // TestAPIEventAuth checks who may create and change events through the API,
@@ -303,7 +305,7 @@ func TestAPIEventAuth(t *testing.T) {
 			t.Run(req.method+"/"+c.name, func(t *testing.T) {
 				header := append([]string{"Content-Type", "application/json", "Accept", "application/json"}, c.header...)
 				r := in.do(t, req.method, req.path, strings.NewReader(string(data)), header...)
-				r.apiError(t, c.status)
+				r.Error(t, c.status)
 			})
 		}
 	}
@@ -312,9 +314,9 @@ func TestAPIEventAuth(t *testing.T) {
 	}
 
 	t.Run("organiser creates", func(t *testing.T) {
-		r := in.api(t, "POST", "/api/v1/events", organiser, body).want(t, http.StatusCreated)
+		r := in.api(t, "POST", "/api/v1/events", organiser, body).Want(t, http.StatusCreated)
 		created := tree(t, r.Body)
-		got := tree(t, in.get(t, "/api/v1/events/api-forum").want(t, http.StatusOK).Body)
+		got := tree(t, in.get(t, "/api/v1/events/api-forum").Want(t, http.StatusOK).Body)
 		if d := diffJSON("", created, got); len(d) > 0 {
 			t.Errorf("the 201 answer differs from GET (answer vs GET):\n%s", strings.Join(d, "\n"))
 		}
@@ -323,25 +325,25 @@ func TestAPIEventAuth(t *testing.T) {
 		}
 	})
 	t.Run("existing slug", func(t *testing.T) {
-		in.api(t, "POST", "/api/v1/events", organiser, body).apiError(t, http.StatusConflict)
-		in.api(t, "POST", "/api/v1/events", organiser, encode(t, demo)).apiError(t, http.StatusConflict)
+		in.api(t, "POST", "/api/v1/events", organiser, body).Error(t, http.StatusConflict)
+		in.api(t, "POST", "/api/v1/events", organiser, encode(t, demo)).Error(t, http.StatusConflict)
 	})
 	t.Run("bad body", func(t *testing.T) {
 		ev := clone(t, fresh)
 		panel := sessionIndex(t, ev, "panel-sme")
 		object(t, ev, "sessions", panel)["room"] = "saal-9"
-		e := in.api(t, "PUT", "/api/v1/events/api-forum", organiser, encode(t, ev)).apiError(t, http.StatusUnprocessableEntity)
+		e := in.api(t, "PUT", "/api/v1/events/api-forum", organiser, encode(t, ev)).Error(t, http.StatusUnprocessableEntity)
 		if want := fmt.Sprintf("sessions[%d] \"panel-sme\".room", panel); e.Fields[want] == "" {
 			t.Errorf("fields %v, want a message for %s", e.Fields, want)
 		}
 	})
 	t.Run("broken JSON", func(t *testing.T) {
-		in.api(t, "PUT", "/api/v1/events/api-forum", organiser, `{"slug": "api-forum",`).apiError(t, http.StatusBadRequest)
-		in.api(t, "POST", "/api/v1/events", organiser, `{"slug": "api-forum"`).apiError(t, http.StatusBadRequest)
-		in.api(t, "POST", "/api/v1/events", organiser, "{\"slug\": \"x\xff\"}").apiError(t, http.StatusBadRequest)
+		in.api(t, "PUT", "/api/v1/events/api-forum", organiser, `{"slug": "api-forum",`).Error(t, http.StatusBadRequest)
+		in.api(t, "POST", "/api/v1/events", organiser, `{"slug": "api-forum"`).Error(t, http.StatusBadRequest)
+		in.api(t, "POST", "/api/v1/events", organiser, "{\"slug\": \"x\xff\"}").Error(t, http.StatusBadRequest)
 	})
 	t.Run("slug mismatch", func(t *testing.T) {
-		e := in.api(t, "PUT", "/api/v1/events/api-forum", organiser, encode(t, demo)).apiError(t, http.StatusUnprocessableEntity)
+		e := in.api(t, "PUT", "/api/v1/events/api-forum", organiser, encode(t, demo)).Error(t, http.StatusUnprocessableEntity)
 		if e.Fields["slug"] == "" {
 			t.Errorf("fields %v, want a message for slug", e.Fields)
 		}
@@ -349,13 +351,13 @@ func TestAPIEventAuth(t *testing.T) {
 	t.Run("unknown event", func(t *testing.T) {
 		ev := clone(t, fresh)
 		ev["slug"] = "no-such-forum"
-		in.api(t, "PUT", "/api/v1/events/no-such-forum", organiser, encode(t, ev)).apiError(t, http.StatusNotFound)
+		in.api(t, "PUT", "/api/v1/events/no-such-forum", organiser, encode(t, ev)).Error(t, http.StatusNotFound)
 	})
 	t.Run("organiser updates", func(t *testing.T) {
 		ev := clone(t, fresh)
 		object(t, ev, "title")["en"] = "Renamed forum"
-		in.api(t, "PUT", "/api/v1/events/api-forum", organiser, encode(t, ev)).want(t, http.StatusOK)
-		got := tree(t, in.get(t, "/api/v1/events/api-forum").want(t, http.StatusOK).Body)
+		in.api(t, "PUT", "/api/v1/events/api-forum", organiser, encode(t, ev)).Want(t, http.StatusOK)
+		got := tree(t, in.get(t, "/api/v1/events/api-forum").Want(t, http.StatusOK).Body)
 		if title := object(t, got, "title")["en"]; title != "Renamed forum" {
 			t.Errorf("title after PUT: %v", title)
 		}
@@ -364,12 +366,12 @@ func TestAPIEventAuth(t *testing.T) {
 		admin := in.tokenFor(t, adminEmail)
 		ev := clone(t, fresh)
 		ev["status"] = "draft"
-		in.api(t, "PUT", "/api/v1/events/api-forum", admin, encode(t, ev)).want(t, http.StatusOK)
+		in.api(t, "PUT", "/api/v1/events/api-forum", admin, encode(t, ev)).Want(t, http.StatusOK)
 	})
 	t.Run("drafts are not public", func(t *testing.T) {
-		in.get(t, "/api/v1/events/api-forum", "Accept", "application/json").apiError(t, http.StatusNotFound)
-		in.api(t, "GET", "/api/v1/events/api-forum", staff, nil).apiError(t, http.StatusNotFound)
-		in.api(t, "GET", "/api/v1/events/api-forum", organiser, nil).want(t, http.StatusOK)
+		in.get(t, "/api/v1/events/api-forum", "Accept", "application/json").Error(t, http.StatusNotFound)
+		in.api(t, "GET", "/api/v1/events/api-forum", staff, nil).Error(t, http.StatusNotFound)
+		in.api(t, "GET", "/api/v1/events/api-forum", organiser, nil).Want(t, http.StatusOK)
 		public, all := countEvents(t, in, ""), countEvents(t, in, organiser)
 		if public != 1 || all != 2 {
 			t.Errorf("GET /api/v1/events lists %d events to the public and %d to organisers, want 1 and 2", public, all)
@@ -392,7 +394,7 @@ func countEvents(t testing.TB, in *Instance, token string) int {
 	var list struct {
 		Events []map[string]any `json:"events"`
 	}
-	in.api(t, "GET", "/api/v1/events", token, nil).want(t, http.StatusOK).decode(t, &list)
+	in.api(t, "GET", "/api/v1/events", token, nil).Want(t, http.StatusOK).Decode(t, &list)
 	return len(list.Events)
 }
 
@@ -436,10 +438,10 @@ func TestTimeZone(t *testing.T) {
 	if firstStart.Format("15:04") != "09:30" {
 		t.Fatalf("the first demo session starts at %s in Shanghai, want 09:30: the demo changed", firstStart.Format("15:04"))
 	}
-	in.api(t, "POST", "/api/v1/events", organiser, encode(t, ev)).want(t, http.StatusCreated)
+	in.api(t, "POST", "/api/v1/events", organiser, encode(t, ev)).Want(t, http.StatusCreated)
 
 	t.Run("JSON", func(t *testing.T) {
-		got := tree(t, in.get(t, "/api/v1/events/shanghai-forum").want(t, http.StatusOK).Body)
+		got := tree(t, in.get(t, "/api/v1/events/shanghai-forum").Want(t, http.StatusOK).Body)
 		if got["timezone"] != "Asia/Shanghai" {
 			t.Errorf("timezone %v", got["timezone"])
 		}
@@ -459,7 +461,7 @@ func TestTimeZone(t *testing.T) {
 		}
 	})
 	t.Run("iCalendar", func(t *testing.T) {
-		r := in.get(t, "/events/shanghai-forum/schedule.ics").want(t, http.StatusOK)
+		r := in.get(t, "/events/shanghai-forum/schedule.ics").Want(t, http.StatusOK)
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
 			t.Errorf("Content-Type %q, want text/calendar", ct)
 		}
@@ -468,15 +470,15 @@ func TestTimeZone(t *testing.T) {
 		lines := strings.Split(ics, "\r\n")
 		want := "DTSTART;TZID=Asia/Shanghai:" + firstStart.Format("20060102") + "T093000"
 		if !slices.Contains(lines, want) {
-			t.Errorf("schedule.ics has no line %q:\n%s", want, clip(ics, 1500))
+			t.Errorf("schedule.ics has no line %q:\n%s", want, apitest.Clip(ics, 1500))
 		}
 		// Every TZID used needs its VTIMEZONE (RFC 5545 3.6.5).
 		if !slices.Contains(lines, "BEGIN:VTIMEZONE") || !slices.Contains(lines, "TZID:Asia/Shanghai") {
-			t.Errorf("schedule.ics has no VTIMEZONE for Asia/Shanghai:\n%s", clip(ics, 1500))
+			t.Errorf("schedule.ics has no VTIMEZONE for Asia/Shanghai:\n%s", apitest.Clip(ics, 1500))
 		}
 	})
 	t.Run("event page", func(t *testing.T) {
-		page := string(in.get(t, "/events/shanghai-forum?lang=en").want(t, http.StatusOK).Body)
+		page := string(in.get(t, "/events/shanghai-forum?lang=en").Want(t, http.StatusOK).Body)
 		if !strings.Contains(page, "09:30") {
 			t.Errorf("the event page does not show 09:30")
 		}

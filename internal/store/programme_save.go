@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"strings"
 
 	"github.com/foyer-events/foyer/internal/programme"
 )
@@ -83,82 +85,34 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 	}
 
 	// Rooms first: sessions refer to them.
-	roomIDs, err := keyedIDs(ctx, tx, "SELECT slug, id FROM rooms WHERE event_id = ?", eventID)
+	roomIDs, goneRooms, err := rooms.save(ctx, tx, eventID, len(e.Rooms), func(i int) (string, []any) {
+		r := e.Rooms[i]
+		return r.Slug, []any{jsonText(r.Name), r.Capacity, i}
+	})
 	if err != nil {
 		return err
 	}
-	keep := map[string]bool{}
-	for i, room := range e.Rooms {
-		keep[room.Slug] = true
-		if id, ok := roomIDs[room.Slug]; ok {
-			_, err = tx.ExecContext(ctx, "UPDATE rooms SET name = ?, capacity = ?, position = ? WHERE id = ?",
-				jsonText(room.Name), room.Capacity, i, id)
-		} else {
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, "INSERT INTO rooms (event_id, slug, name, capacity, position) VALUES (?, ?, ?, ?, ?)",
-				eventID, room.Slug, jsonText(room.Name), room.Capacity, i)
-			if err == nil {
-				roomIDs[room.Slug], _ = res.LastInsertId()
-			}
-		}
-		if err != nil {
-			return err
-		}
-	}
-
-	speakerIDs, err := keyedIDs(ctx, tx, "SELECT key, id FROM speakers WHERE event_id = ?", eventID)
+	speakerIDs, goneSpeakers, err := speakers.save(ctx, tx, eventID, len(e.Speakers), func(i int) (string, []any) {
+		sp := e.Speakers[i]
+		return sp.ID, []any{sp.Name, sp.NativeName, jsonText(sp.Organisation), jsonText(sp.JobTitle), sp.Country, jsonText(sp.Bio), sp.Photo, sp.Email, i}
+	})
 	if err != nil {
 		return err
 	}
-	keepSpeakers := map[string]bool{}
-	for i, sp := range e.Speakers {
-		keepSpeakers[sp.ID] = true
-		args := []any{sp.Name, sp.NativeName, jsonText(sp.Organisation), jsonText(sp.JobTitle), sp.Country, jsonText(sp.Bio), sp.Photo, sp.Email, i}
-		if id, ok := speakerIDs[sp.ID]; ok {
-			_, err = tx.ExecContext(ctx, `UPDATE speakers SET name = ?, native_name = ?, organisation = ?, job_title = ?,
-				country = ?, bio = ?, photo = ?, email = ?, position = ? WHERE id = ?`, append(args, id)...)
-		} else {
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, `INSERT INTO speakers (name, native_name, organisation, job_title, country, bio,
-				photo, email, position, event_id, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, eventID, sp.ID)...)
-			if err == nil {
-				speakerIDs[sp.ID], _ = res.LastInsertId()
-			}
-		}
-		if err != nil {
-			return err
-		}
-	}
-
-	sessionIDs, err := keyedIDs(ctx, tx, "SELECT key, id FROM sessions WHERE event_id = ?", eventID)
-	if err != nil {
-		return err
-	}
-	keepSessions := map[string]bool{}
-	for i, se := range e.Sessions {
-		keepSessions[se.ID] = true
+	sessionIDs, goneSessions, err := sessions.save(ctx, tx, eventID, len(e.Sessions), func(i int) (string, []any) {
+		se := e.Sessions[i]
 		var room any
 		if se.Room != "" {
 			room = roomIDs[se.Room]
 		}
-		args := []any{se.Kind, room, jsonText(se.Track), se.Language, se.Capacity, formatTime(se.StartsAt.Time),
+		return se.ID, []any{se.Kind, room, jsonText(se.Track), se.Language, se.Capacity, formatTime(se.StartsAt.Time),
 			formatTime(se.EndsAt.Time), jsonText(se.Title), jsonText(se.Abstract), i}
-		id, ok := sessionIDs[se.ID]
-		if ok {
-			_, err = tx.ExecContext(ctx, `UPDATE sessions SET kind = ?, room_id = ?, track = ?, language = ?, capacity = ?,
-				starts_at = ?, ends_at = ?, title = ?, abstract = ?, position = ? WHERE id = ?`, append(args, id)...)
-		} else {
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, `INSERT INTO sessions (kind, room_id, track, language, capacity, starts_at,
-				ends_at, title, abstract, position, event_id, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				append(args, eventID, se.ID)...)
-			if err == nil {
-				id, _ = res.LastInsertId()
-			}
-		}
-		if err != nil {
-			return err
-		}
+	})
+	if err != nil {
+		return err
+	}
+	for _, se := range e.Sessions {
+		id := sessionIDs[se.ID]
 		if _, err := tx.ExecContext(ctx, "DELETE FROM session_speakers WHERE session_id = ?", id); err != nil {
 			return err
 		}
@@ -172,12 +126,10 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 	}
 
 	// Remove what the new programme no longer has, refusing to drop a session
-	// that attendees have signed up for.
+	// that attendees have signed up for. Sessions go before the rooms and
+	// speakers they refer to.
 	var problems []programme.Problem
-	for key, id := range sessionIDs {
-		if keepSessions[key] {
-			continue
-		}
+	for key, id := range goneSessions {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM registration_sessions WHERE session_id = ?", id).Scan(&n); err != nil {
 			return err
@@ -185,58 +137,90 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 		if n > 0 {
 			problems = append(problems, programme.Problem{Where: fmt.Sprintf("sessions %q", key),
 				Message: fmt.Sprintf("missing from the file but %d attendees signed up for it; keep it or move them first", n)})
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id = ?", id); err != nil {
-			return err
+			delete(goneSessions, key)
 		}
 	}
 	if len(problems) > 0 {
 		return &ErrProgramme{Problems: problems}
 	}
-	for key, id := range speakerIDs {
-		if !keepSpeakers[key] {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM speakers WHERE id = ?", id); err != nil {
-				return err
-			}
-		}
-	}
-	for slug, id := range roomIDs {
-		if !keep[slug] {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM rooms WHERE id = ?", id); err != nil {
-				return err
-			}
+	for _, gone := range []struct {
+		t   parts
+		ids map[string]int64
+	}{{sessions, goneSessions}, {speakers, goneSpeakers}, {rooms, goneRooms}} {
+		if err := gone.t.remove(ctx, tx, gone.ids); err != nil {
+			return err
 		}
 	}
 
-	questionIDs, err := keyedIDs(ctx, tx, "SELECT key, id FROM questions WHERE event_id = ?", eventID)
-	if err != nil {
-		return err
-	}
-	keepQuestions := map[string]bool{}
-	for i, q := range e.Questions {
-		keepQuestions[q.ID] = true
+	_, goneQuestions, err := questions.save(ctx, tx, eventID, len(e.Questions), func(i int) (string, []any) {
+		q := e.Questions[i]
 		options := q.Options
 		if options == nil {
 			options = []programme.Option{}
 		}
-		args := []any{q.Type, q.Required, jsonText(q.Label), jsonText(options), i}
-		if id, ok := questionIDs[q.ID]; ok {
-			_, err = tx.ExecContext(ctx, "UPDATE questions SET type = ?, required = ?, label = ?, options = ?, position = ? WHERE id = ?",
-				append(args, id)...)
-		} else {
-			_, err = tx.ExecContext(ctx, "INSERT INTO questions (type, required, label, options, position, event_id, key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				append(args, eventID, q.ID)...)
+		return q.ID, []any{q.Type, q.Required, jsonText(q.Label), jsonText(options), i}
+	})
+	if err != nil {
+		return err
+	}
+	return questions.remove(ctx, tx, goneQuestions)
+}
+
+// parts is a table of an event's parts (rooms, speakers, sessions,
+// questions), each row keyed within its event by the id it has in
+// programme JSON.
+type parts struct {
+	table   string
+	key     string   // the column holding the programme's id
+	columns []string // the columns a programme writes, in the order of its values
+}
+
+var (
+	rooms     = parts{"rooms", "slug", []string{"name", "capacity", "position"}}
+	speakers  = parts{"speakers", "key", []string{"name", "native_name", "organisation", "job_title", "country", "bio", "photo", "email", "position"}}
+	sessions  = parts{"sessions", "key", []string{"kind", "room_id", "track", "language", "capacity", "starts_at", "ends_at", "title", "abstract", "position"}}
+	questions = parts{"questions", "key", []string{"type", "required", "label", "options", "position"}}
+)
+
+// save writes n items of an event: item i gives its key and the values of
+// the columns. An item whose key has a row is updated in place, keeping
+// its id (and with it sign-ups and links); a new key is inserted. save
+// returns the row ids by key, and the rows whose keys the list no longer
+// has, for remove.
+func (p parts) save(ctx context.Context, tx *writeTx, eventID int64, n int, item func(i int) (string, []any)) (ids, gone map[string]int64, err error) {
+	ids, err = keyedIDs(ctx, tx, "SELECT "+p.key+", id FROM "+p.table+" WHERE event_id = ?", eventID)
+	if err != nil {
+		return nil, nil, err
+	}
+	gone = maps.Clone(ids)
+	update := "UPDATE " + p.table + " SET " + strings.Join(p.columns, " = ?, ") + " = ? WHERE id = ?"
+	insert := "INSERT INTO " + p.table + " (" + strings.Join(p.columns, ", ") + ", event_id, " + p.key + ") VALUES (" +
+		strings.Repeat("?, ", len(p.columns)+1) + "?)"
+	for i := range n {
+		key, values := item(i)
+		delete(gone, key)
+		if id, ok := ids[key]; ok {
+			if _, err := tx.ExecContext(ctx, update, append(values, id)...); err != nil {
+				return nil, nil, err
+			}
+			continue
 		}
+		res, err := tx.ExecContext(ctx, insert, append(values, eventID, key)...)
 		if err != nil {
-			return err
+			return nil, nil, err
+		}
+		if ids[key], err = res.LastInsertId(); err != nil {
+			return nil, nil, err
 		}
 	}
-	for key, id := range questionIDs {
-		if !keepQuestions[key] {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM questions WHERE id = ?", id); err != nil {
-				return err
-			}
+	return ids, gone, nil
+}
+
+// remove deletes rows that save reported gone.
+func (p parts) remove(ctx context.Context, tx *writeTx, gone map[string]int64) error {
+	for _, id := range gone {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+p.table+" WHERE id = ?", id); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -61,11 +61,7 @@ func TestOpenAndMigrate(t *testing.T) {
 // TestTokenUse: a token's use is recorded, at most once a minute.
 func TestTokenUse(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t)
 	u, err := s.CreateUser(ctx, "script@example.org", "Script", RoleOrganiser, "a long password")
 	if err != nil {
 		t.Fatal(err)
@@ -104,11 +100,7 @@ func TestTokenUse(t *testing.T) {
 // and after no other, so the mail worker wakes without anyone asking.
 func TestMailQueuedHook(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t)
 	var calls atomic.Int32
 	s.OnMailQueued(func() { calls.Add(1) })
 	e := programme.Demo(time.Now())
@@ -144,4 +136,15 @@ func TestMailQueuedHook(t *testing.T) {
 			t.Errorf("after %s: hook called %d times, want %d", st.name, got, st.want)
 		}
 	}
+}
+
+// openStore opens a new database for one test.
+func openStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

@@ -5,7 +5,6 @@ import (
 	"html"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,7 +17,6 @@ import (
 
 	foyer "github.com/foyer-events/foyer"
 	"github.com/foyer-events/foyer/internal/app"
-	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/programme"
@@ -37,43 +35,10 @@ const (
 // redirecting).
 func startPages(t *testing.T) (*httptest.Server, *app.App) {
 	t.Helper()
-	dir := t.TempDir()
-	cfg, err := config.Load(func(k string) string {
-		switch k {
-		case "FOYER_DATA":
-			return dir
-		case "FOYER_RATE_LIMIT":
-			return "off"
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-
 	demo := programme.Demo(time.Now())
 	demo.Speakers[0].Email = pagesSpeakerEmail
-	for _, e := range []*programme.Event{demo, shanghaiForum(t, time.Now())} {
-		if err := e.Validate(); err != nil {
-			t.Fatalf("%s: %v", e.Slug, err)
-		}
-		if _, err := a.Store.SaveEvent(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := New(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return srv, a
+	ta := startApp(t, false, demo, shanghaiForum(t, time.Now()))
+	return ta.srv, ta.app
 }
 
 // shanghaiForum is the demo moved to Asia/Shanghai: every session starts at

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -17,11 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/apitest"
 	"github.com/foyer-events/foyer/internal/app"
 	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/mailtest"
 	"github.com/foyer-events/foyer/internal/programme"
-	"github.com/foyer-events/foyer/internal/store"
 )
 
 // testApp is the real foyer on a fresh SQLite file: server, mail worker and,
@@ -144,40 +143,13 @@ func (ta *testApp) token(t *testing.T, role string) string {
 // call sends a request and decodes a JSON answer into out (if not nil).
 func (ta *testApp) call(t *testing.T, method, path, token string, body any, out any) int {
 	t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		r = bytes.NewReader(b)
-	case string:
-		r = bytes.NewReader([]byte(b))
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, ta.srv.URL+path, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
+	r := apitest.Client{Base: ta.srv.URL, Token: token}.JSON(t, method, path, body)
 	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %d %q: %v", method, path, res.StatusCode, data, err)
+		if err := json.Unmarshal(r.Body, out); err != nil {
+			t.Fatalf("%s: %v", r, err)
 		}
 	}
-	return res.StatusCode
+	return r.Status
 }
 
 // registrationsBy returns every registration of an event, as organisers see them.
@@ -220,11 +192,7 @@ type apiRegistration struct {
 
 // apiError is the JSON error shape.
 type apiError struct {
-	Error struct {
-		Code    string            `json:"code"`
-		Message string            `json:"message"`
-		Fields  map[string]string `json:"fields"`
-	} `json:"error"`
+	Error apitest.Error `json:"error"`
 }
 
 // smallForum is a one-session event with the capacities a test needs.
@@ -242,8 +210,6 @@ func smallForum(slug string, capacity, sessionCapacity *int, waitlist bool) *pro
 }
 
 func intp(n int) *int { return &n }
-
-var _ = store.RoleAdmin
 
 func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
 	t.Helper()
