@@ -79,6 +79,18 @@ func T(lang, key string, args ...any) string {
 	return msg
 }
 
+// N is T for a message about n things: where n is 1 and the catalogue has
+// key + ".one" ("Only 1 place left"), that; otherwise key ("Only %d places
+// left"). n is the first argument of the message.
+func N(lang, key string, n int, args ...any) string {
+	if n == 1 {
+		if _, ok := catalogues[lang][key+".one"]; ok {
+			key += ".one"
+		}
+	}
+	return T(lang, key, append([]any{n}, args...)...)
+}
+
 // Has reports whether key exists in lang's catalogue.
 func Has(lang, key string) bool {
 	_, ok := catalogues[lang][key]

@@ -109,3 +109,28 @@ func TestCountryChoices(t *testing.T) {
 		t.Errorf("without focus: %d top, %d rest", len(top), len(rest))
 	}
 }
+
+func TestPlacesLeft(t *testing.T) {
+	n := func(i int) *int { return &i }
+	for _, c := range []struct {
+		capacity *int
+		taken    int
+		want     Places
+	}{
+		{nil, 1000, Places{}},
+		{n(40), 0, Places{State: PlacesOpen}},
+		{n(40), 35, Places{State: PlacesOpen}},
+		{n(40), 36, Places{State: PlacesFew, Left: 4}},
+		{n(40), 39, Places{State: PlacesFew, Left: 1}},
+		{n(40), 40, Places{State: PlacesFull}},
+		{n(40), 45, Places{State: PlacesFull}}, // a lowered capacity
+		{n(20), 17, Places{State: PlacesFew, Left: 3}},
+		{n(20), 16, Places{State: PlacesOpen}},
+		{n(2), 0, Places{State: PlacesFew, Left: 2}},
+		{n(350), 315, Places{State: PlacesFew, Left: 35}},
+	} {
+		if got := PlacesLeft(c.capacity, c.taken); got != c.want {
+			t.Errorf("PlacesLeft(%v, %d) = %+v, want %+v", c.capacity, c.taken, got, c.want)
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 // Funcs are the template functions of pages and emails alike:
 //
 //	t LANG KEY ARGS…          a catalogue message
+//	tn LANG KEY N ARGS…       one about N things, KEY.one when N is 1
 //	titled LANG TITLE NAME    a name with its academic title ("Dr. Anna Schäfer", "王小明博士")
 //	tr TEXT LANG FALLBACK     a translated text of the programme
 //	date LANG TIME            a day as the language writes it
@@ -32,6 +33,7 @@ import (
 func Funcs() map[string]any {
 	return map[string]any{
 		"t":          i18n.T,
+		"tn":         i18n.N,
 		"titled":     Titled,
 		"tr":         func(t programme.Text, lang, fallback string) string { return t.In(lang, fallback) },
 		"date":       func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },

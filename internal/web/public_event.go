@@ -25,6 +25,8 @@ type eventView struct {
 	RegistrationOpen bool
 	// AgendaStyle is the URL of the agenda grid's stylesheet.
 	AgendaStyle string
+	// Places says which sessions are full or nearly so (event page only).
+	Places placesView
 }
 
 func (s *Server) eventView(c echo.Context) (*eventView, *store.Event, error) {
@@ -64,11 +66,18 @@ func (s *Server) programmePage(c echo.Context, name string, fill func(*eventView
 	if err != nil {
 		return err
 	}
+	if name == "event" {
+		// The agenda shows how full each session is: one more version of
+		// the cached page for each change of that.
+		if v.Places, err = s.places(c.Request().Context(), ev); err != nil {
+			return err
+		}
+	}
 	if v.User != nil {
 		fill(v, ev)
 		return s.render(c, http.StatusOK, name, v)
 	}
-	key := fmt.Sprintf("%s|%s|%s|%s|%t", name, ev.Slug, ev.Version, v.Lang, v.RegistrationOpen)
+	key := fmt.Sprintf("%s|%s|%s|%s|%t|%s", name, ev.Slug, ev.Version, v.Lang, v.RegistrationOpen, v.Places.key())
 	page, ok := s.pages.get(key)
 	if !ok {
 		fill(v, ev)

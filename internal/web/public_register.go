@@ -142,23 +142,17 @@ func (s *Server) submitRegister(c echo.Context) error {
 	if errs != nil {
 		return s.registerForm(c, ev, in, view.Fields(lang(c), errs), http.StatusUnprocessableEntity)
 	}
-	if _, _, err := s.register(c, ev, in); err != nil {
+	reg, existing, err := s.register(c, ev, in)
+	if err != nil {
 		var p *Problem
 		if errors.As(err, &p) && p.Status != http.StatusInternalServerError {
 			return s.registerForm(c, ev, in, map[string]string{"form": p.Message}, p.Status)
 		}
 		return err
 	}
+	setDone(c, ev.Slug, reg.ID, existing)
 	// Post/redirect/get: a reload does not submit twice.
 	return c.Redirect(http.StatusSeeOther, links.Event(ev.Slug, "registered"))
-}
-
-func (s *Server) showRegistered(c echo.Context) error {
-	v, _, err := s.eventView(c)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "registered", v)
 }
 
 // register applies the window and capacity rules and creates the

@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	e.GET("/events/:slug/register", s.showRegister)
 	e.POST("/events/:slug/register", s.submitRegister, limit)
 	e.GET("/events/:slug/registered", s.showRegistered)
+	e.GET("/events/:slug/event.ics", s.eventICS)
 
 	// The attendee's private manage link.
 	e.GET("/m/:token", s.showManage)

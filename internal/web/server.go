@@ -20,7 +20,8 @@ type Server struct {
 	app   *app.App
 	echo  *echo.Echo
 	views *views
-	pages pageCache // rendered public pages, see programmePage
+	pages pageCache  // rendered public pages, see programmePage
+	seats seatCounts // places taken, for the agenda
 }
 
 // New builds the server, parsing every template at once so that a broken
