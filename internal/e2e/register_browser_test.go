@@ -49,7 +49,7 @@ func TestRegisterInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name="consent"]`)),
 	)
 	submit(t, ctx, `form.form button[type=submit]`)
-	waitForText(t, ctx, "bitte sehen Sie in Ihr Postfach")
+	waitForText(t, ctx, "Ihr Ticket ist per E-Mail an juergen@example.de unterwegs")
 
 	msgs := smtp.WaitFor(t, 1, 30*time.Second)
 	p, err := msgs[0].Parse()
