@@ -1,5 +1,5 @@
 // Package app builds the one struct that every part of foyer shares: the
-// configuration, the database, the logger and the mail worker.
+// configuration, the database, the logger, the mail worker and the metrics.
 package app
 
 import (
@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/foyer-events/foyer/internal/config"
+	"github.com/foyer-events/foyer/internal/metrics"
 	"github.com/foyer-events/foyer/internal/outbox"
 	"github.com/foyer-events/foyer/internal/store"
 )
@@ -19,6 +20,8 @@ type App struct {
 	Store  *store.Store
 	Log    *slog.Logger
 	Mailer *outbox.Worker
+	// Metrics counts what happens for /metrics.
+	Metrics *metrics.Metrics
 	// Version is foyer's release, "dev" for a build without one.
 	Version string
 }
@@ -29,11 +32,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	a := &App{Config: cfg, Store: st, Log: log, Version: "dev"}
+	a := &App{Config: cfg, Store: st, Log: log, Metrics: metrics.New(log), Version: "dev"}
 	if a.Mailer, err = outbox.New(st, cfg, log); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("app: mail: %w", err)
 	}
+	st.Instrument(a.Metrics)
+	a.Mailer.Instrument(a.Metrics)
+	a.Metrics.ReadMail(func(ctx context.Context) (metrics.Mail, error) {
+		h, err := a.Mailer.Health(ctx)
+		return metrics.Mail{Healthy: h.OK, Waiting: h.Waiting, Failed: h.Failed, OldestWaiting: h.OldestWaiting}, err
+	})
 	return a, nil
 }
 
@@ -41,7 +50,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 func (a *App) Close() error { return a.Store.Close() }
 
 // Start runs the background workers until ctx is cancelled.
-func (a *App) Start(ctx context.Context) { a.Mailer.Start(ctx) }
+func (a *App) Start(ctx context.Context) {
+	a.Metrics.SetVersion(a.Version)
+	a.Mailer.Start(ctx)
+}
 
 // Wait blocks until the background workers have stopped.
 func (a *App) Wait() { a.Mailer.Wait() }

@@ -26,6 +26,7 @@ import (
 	foyer "github.com/foyer-events/foyer"
 	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/mail"
+	"github.com/foyer-events/foyer/internal/metrics"
 	"github.com/foyer-events/foyer/internal/store"
 	"github.com/foyer-events/foyer/internal/view"
 )
@@ -52,6 +53,8 @@ type Worker struct {
 	html   *htmltemplate.Template
 	text   *texttemplate.Template
 	done   sync.WaitGroup
+	// metrics counts the outcome of every attempt; nil counts nothing.
+	metrics *metrics.Metrics
 }
 
 // New builds the worker for st with the mail settings of cfg: SMTP when
@@ -79,6 +82,9 @@ func New(st *store.Store, cfg config.Config, log *slog.Logger) (*Worker, error) 
 	st.OnMailQueued(w.wake)
 	return w, nil
 }
+
+// Instrument makes the worker count its attempts in m. Call it before Start.
+func (m *Worker) Instrument(mt *metrics.Metrics) { m.metrics = mt }
 
 // Start runs the worker until ctx is cancelled.
 func (m *Worker) Start(ctx context.Context) {
@@ -164,14 +170,17 @@ func (m *Worker) send(ctx context.Context, it store.OutboxItem) {
 	switch {
 	case err == nil:
 		err = m.store.MailSent(bg, it.ID)
+		m.metrics.MailSend(metrics.MailSent)
 		m.log.Info("mail sent", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID)
 	case mail.Permanent(err) || errors.Is(err, store.ErrNotFound) || time.Since(it.CreatedAt) > giveUpAfter:
 		m.log.Warn("mail failed for good", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID, "err", redact(err))
 		err = m.store.MailFailed(bg, it.ID, err.Error())
+		m.metrics.MailSend(metrics.MailFailed)
 	default:
 		delay := retryDelay(it.Attempts)
 		m.log.Warn("mail will be retried", "outbox", it.ID, "attempt", it.Attempts, "in", delay.Round(time.Millisecond), "err", redact(err))
 		err = m.store.MailRetry(bg, it.ID, err.Error(), time.Now().Add(delay))
+		m.metrics.MailSend(metrics.MailRetry)
 	}
 	if err != nil {
 		m.log.Error("mail: record outcome", "outbox", it.ID, "err", err)

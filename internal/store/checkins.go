@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/foyer-events/foyer/internal/checkin"
+	"github.com/foyer-events/foyer/internal/metrics"
 	"github.com/foyer-events/foyer/internal/registration"
 )
 
@@ -71,6 +72,7 @@ func (s *Store) CheckInAll(ctx context.Context, ev *Event, scans []Scan) ([]*Sca
 		}
 		jobs[i] = &scanJob{ctx: ctx, ev: ev, scan: scans[i], done: make(chan struct{})}
 	}
+	queued := time.Now()
 	for _, j := range jobs {
 		select {
 		case s.scanBatches.queue <- j:
@@ -83,6 +85,7 @@ func (s *Store) CheckInAll(ctx context.Context, ev *Event, scans []Scan) ([]*Sca
 	answers := make([]*ScanAnswer, len(jobs))
 	for i, j := range jobs {
 		<-j.done // even if ctx ends now: the batch may already have committed it
+		s.waited(metrics.WritesCheckIns, queued)
 		switch {
 		case errors.Is(j.err, checkin.ErrNothingToUndo):
 			// answers[i] stays nil
@@ -135,7 +138,7 @@ func (s *Store) startScanBatches() {
 					break fill
 				}
 			}
-			s.commitScans(batch)
+			s.commitTimed(metrics.WritesCheckIns, len(batch), func() { s.commitScans(batch) })
 		}
 	}()
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/foyer-events/foyer/internal/metrics"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/ticket"
 )
@@ -28,6 +30,7 @@ func (s *Store) Register(ctx context.Context, ev *Event, in registration.Input) 
 
 // register sends a job through the batch writer and waits for it.
 func (s *Store) register(ctx context.Context, j *registerJob) (*registration.Registration, bool, error) {
+	queued := time.Now()
 	select {
 	case s.batches.queue <- j:
 	case <-s.batches.stop:
@@ -36,6 +39,7 @@ func (s *Store) register(ctx context.Context, j *registerJob) (*registration.Reg
 		return nil, false, ctx.Err()
 	}
 	<-j.done // even if ctx ends now: the batch may already have committed it
+	s.waited(metrics.WritesRegistrations, queued)
 	switch {
 	case errors.Is(j.err, ErrFull):
 		return nil, false, ErrFull
@@ -95,7 +99,7 @@ func (s *Store) startRegisterBatches() {
 					break fill
 				}
 			}
-			s.commitBatch(batch)
+			s.commitTimed(metrics.WritesRegistrations, len(batch), func() { s.commitBatch(batch) })
 		}
 	}()
 }

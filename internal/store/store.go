@@ -16,6 +16,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/foyer-events/foyer/internal/metrics"
 )
 
 // Sentinel errors that handlers turn into HTTP answers.
@@ -37,6 +39,7 @@ type Store struct {
 	events eventCache
 
 	mailQueued atomic.Pointer[func()] // see OnMailQueued
+	metrics    atomic.Pointer[metrics.Metrics]
 
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}

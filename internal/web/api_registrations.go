@@ -13,6 +13,7 @@ import (
 
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/languages"
+	"github.com/foyer-events/foyer/internal/metrics"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
 	"github.com/foyer-events/foyer/internal/view"
@@ -42,6 +43,7 @@ func (s *Server) apiRegister(c echo.Context) error {
 	}
 	in, errs := registration.Validate(raw, ev.Event, l)
 	if errs != nil {
+		s.app.Metrics.Registration(metrics.RegistrationInvalid)
 		p := &Problem{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: i18n.T(l, "error.invalid"), Fields: view.Fields(l, errs)}
 		return p
 	}

@@ -178,6 +178,9 @@ func (s *Server) scanAnswers(c echo.Context, ev *store.Event, answers []*store.S
 		if a == nil {
 			continue
 		}
+		if !a.Replayed {
+			s.app.Metrics.CheckIn(a.Result)
+		}
 		sa := &scanAnswer{Result: a.Result, Reason: a.Reason, Registration: guests[a.RegistrationID], Previous: a.Previous,
 			Duplicate: a.Duplicate, Session: doors[i], Replayed: a.Replayed, Message: i18n.T(l, "checkin.result."+a.Result)}
 		if !a.CheckedInAt.IsZero() {

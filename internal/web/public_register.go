@@ -9,6 +9,7 @@ import (
 
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/links"
+	"github.com/foyer-events/foyer/internal/metrics"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
@@ -140,6 +141,7 @@ func (s *Server) submitRegister(c echo.Context) error {
 	}
 	in, errs := registration.Validate(raw, ev.Event, lang(c))
 	if errs != nil {
+		s.app.Metrics.Registration(metrics.RegistrationInvalid)
 		return s.registerForm(c, ev, in, view.Fields(lang(c), errs), http.StatusUnprocessableEntity)
 	}
 	reg, existing, err := s.register(c, ev, in)
@@ -159,14 +161,21 @@ func (s *Server) submitRegister(c echo.Context) error {
 // registration (or finds the existing one).
 func (s *Server) register(c echo.Context, ev *store.Event, in registration.Input) (*registration.Registration, bool, error) {
 	if !registration.Open(ev.Event, time.Now()) {
+		s.app.Metrics.Registration(metrics.RegistrationClosed)
 		return nil, false, problem(c, http.StatusConflict, "registration_closed")
 	}
 	reg, existing, err := s.app.Store.Register(c.Request().Context(), ev, in)
 	switch {
 	case errors.Is(err, store.ErrFull):
+		s.app.Metrics.Registration(metrics.RegistrationFull)
 		return nil, false, problem(c, http.StatusConflict, "event_full")
 	case err != nil:
 		return nil, false, err
+	case existing:
+		s.app.Metrics.Registration(metrics.RegistrationRepeated)
+	default:
+		// confirmed, waitlisted or pending
+		s.app.Metrics.Registration(reg.Status)
 	}
 	if existing {
 		s.app.Log.Info("registration repeated", "event", ev.Slug, "registration", reg.ID)

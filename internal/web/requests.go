@@ -40,7 +40,8 @@ func requestID(c echo.Context) string {
 
 // observe runs around everything else, redirects and errors included: it
 // gives the request its id, has errors answered right away (so the status
-// is known), and logs one line per request.
+// is known), counts the request in the metrics by its route pattern (never
+// its path, which may hold a manage token) and logs one line per request.
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -50,7 +51,9 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := next(c); err != nil {
 			c.Error(err)
 		}
-		s.logRequest(c, id, time.Since(start))
+		elapsed := time.Since(start)
+		s.app.Metrics.Request(c.Path(), c.Request().Method, c.Response().Status, elapsed)
+		s.logRequest(c, id, elapsed)
 		return nil
 	}
 }
@@ -89,11 +92,21 @@ var secretPrefixes = []string{"/m/"}
 // any name ending in _token.
 func secretParam(name string) bool { return name == "token" || strings.HasSuffix(name, "_token") }
 
+// hasSecretParam reports whether a route pattern has a secret parameter.
+func hasSecretParam(route string) bool {
+	for seg := range strings.SplitSeq(route, "/") {
+		if name, ok := strings.CutPrefix(seg, ":"); ok && secretParam(name) {
+			return true
+		}
+	}
+	return false
+}
+
 // loggedPath is the request's path with secrets replaced by their route
 // parameter's name: /m/{token}/event.ics is logged as /m/:token/event.ics.
 func loggedPath(c echo.Context) string {
 	path := c.Request().URL.Path
-	if route := c.Path(); strings.ContainsAny(route, ":*") {
+	if route := c.Path(); strings.Contains(route, ":") && hasSecretParam(route) {
 		path = fillRoute(c, route)
 	}
 	for _, prefix := range secretPrefixes {

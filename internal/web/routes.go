@@ -48,6 +48,7 @@ func (s *Server) routes() {
 	loginLimit := s.rateLimit(0.5, 10)
 
 	e.GET("/healthz", s.health)
+	e.GET("/metrics", s.metrics) // loopback or FOYER_METRICS_TOKEN, see mayScrape
 	e.GET("/static/:hash/*", s.serveAsset)
 	e.GET("/", s.home)
 

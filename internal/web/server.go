@@ -38,6 +38,11 @@ func New(a *app.App) (*Server, error) {
 	s := &Server{app: a, echo: e, views: v}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
+	var patterns []string
+	for _, r := range e.Routes() {
+		patterns = append(patterns, r.Path)
+	}
+	a.Metrics.Routes(patterns...)
 	return s, nil
 }
 
