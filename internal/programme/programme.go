@@ -7,6 +7,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"io"
 	"time"
 )
 
@@ -236,8 +237,10 @@ func Decode(data []byte) (*Event, error) {
 	if err := dec.Decode(&e); err != nil {
 		return nil, describeJSONError(data, err)
 	}
-	if dec.More() {
-		return nil, &Error{Problems: []Problem{{Where: "end of file", Message: "more than one JSON value"}}, Decoding: true}
+	// Only white space may follow the value. (dec.More would let a stray
+	// closing bracket through.)
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &Error{Problems: []Problem{{Where: lineCol(data, dec.InputOffset()), Message: "data after the JSON value"}}, Decoding: true}
 	}
 	return &e, nil
 }

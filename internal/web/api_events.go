@@ -2,9 +2,7 @@ package web
 
 import (
 	"errors"
-	"io"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -110,26 +108,4 @@ func (s *Server) saveEvent(c echo.Context, slug string) error {
 		status = http.StatusCreated
 	}
 	return c.JSON(status, saved.Event)
-}
-
-// readBody reads a JSON request body, refusing what is too large (413, via
-// the body limit) or not UTF-8 (400): encoding/json would silently replace
-// broken bytes with U+FFFD, and we never store what the user did not send.
-func readBody(c echo.Context) ([]byte, error) {
-	body, err := io.ReadAll(c.Request().Body)
-	if err != nil {
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return nil, he
-		}
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, echo.NewHTTPError(http.StatusRequestEntityTooLarge)
-		}
-		return nil, problem(c, http.StatusBadRequest, "bad_request")
-	}
-	if !utf8.Valid(body) {
-		return nil, problem(c, http.StatusBadRequest, "bad_utf8")
-	}
-	return body, nil
 }

@@ -1,13 +1,9 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,17 +21,9 @@ func (s *Server) apiRegister(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
 	var raw registration.Input
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
-		p := problem(c, http.StatusBadRequest, "bad_json")
-		p.Fields = map[string]string{"body": jsonErrorText(err)}
-		return p
+	if err := decodeStrict(c, &raw); err != nil {
+		return err
 	}
 	l := lang(c)
 	if languages.Valid(raw.Language) {
@@ -64,14 +52,6 @@ func publicRegistration(r *registration.Registration) *registration.Registration
 	c := *r
 	c.TicketCode, c.ManageToken, c.Mail = "", "", nil
 	return &c
-}
-
-func jsonErrorText(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return "empty or cut short"
-	}
-	return msg
 }
 
 // Organiser API.

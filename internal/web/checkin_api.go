@@ -1,11 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -48,29 +45,6 @@ type scanAnswer struct {
 type otherEvent struct {
 	Slug  string         `json:"slug"`
 	Title programme.Text `json:"title"`
-}
-
-// decodeStrict decodes a JSON body into v: unknown fields and anything
-// after the value are refused with 400, naming what is wrong.
-func decodeStrict(c echo.Context, v any) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	err = dec.Decode(v)
-	if err == nil {
-		if _, more := dec.Token(); more != io.EOF {
-			err = errors.New("data after the JSON value")
-		}
-	}
-	if err != nil {
-		p := problem(c, http.StatusBadRequest, "bad_json")
-		p.Fields = map[string]string{"body": jsonErrorText(err)}
-		return p
-	}
-	return nil
 }
 
 // scanEvent loads the event a device scans for, naming the field when
