@@ -180,10 +180,10 @@
         // Genuine, but newer than this device's list; without a signature
         // check nothing vouches for it.
         if (ok === null) return { code: code, result: "invalid", reason: "unknown" };
-        return { code: code, registration: c.registration, result: "ok", unknown: true };
+        return { code: code, registrationId: c.registration, result: "ok", unknown: true };
       }
       if (guest.ticket && guest.ticket !== c.nonce) return { code: code, result: "invalid", reason: "superseded" };
-      return withGuest({ code: code, registration: c.registration }, guest, door, signUp);
+      return withGuest({ code: code, registrationId: c.registration }, guest, door, signUp);
     });
   }
 

@@ -20,6 +20,20 @@ self.addEventListener("activate", function (e) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// A page under /checkin/ asks to be kept as soon as the worker runs: its
+// first load came before the worker could see it.
+self.addEventListener("message", function (e) {
+  var path = e.data && e.data.cachePage;
+  if (typeof path !== "string" || path.indexOf("/checkin/") !== 0) return;
+  var client = e.source;
+  e.waitUntil(fetch(path, { credentials: "same-origin" }).then(function (res) {
+    if (!res.ok || res.redirected) return;
+    return caches.open(CACHE).then(function (c) { return c.put(self.location.origin + path, res); }).then(function () {
+      if (client) client.postMessage({ cached: path });
+    });
+  }).catch(function () {}));
+});
+
 // pageKey drops the query (?lang=de) so that one copy of the page is kept
 // per event, the last one loaded.
 function pageKey(url) {

@@ -365,7 +365,7 @@
     var done;
     if (registration) {
       var g = roster.guests.get(registration);
-      done = Promise.resolve(g ? window.FoyerScan.withGuest({ registration: registration }, g, door(), doorSignUp())
+      done = Promise.resolve(g ? window.FoyerScan.withGuest({ registrationId: registration }, g, door(), doorSignUp())
         : { result: "invalid", reason: "unknown" });
     } else if (!roster.event) {
       done = Promise.resolve({ result: "invalid", reason: "no_roster" });
@@ -569,9 +569,13 @@
   // The browser's own BarcodeDetector where it reads QR codes (Android,
   // macOS, ChromeOS), else jsQR, loaded only then.
   function chooseDecoder() {
+    document.documentElement.dataset.qrDecoder = "jsQR";
     if ("BarcodeDetector" in window) {
       return window.BarcodeDetector.getSupportedFormats().then(function (f) {
-        if (f.indexOf("qr_code") >= 0) detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        if (f.indexOf("qr_code") >= 0) {
+          detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+          document.documentElement.dataset.qrDecoder = "BarcodeDetector";
+        }
         else return loadJSQR();
       }).catch(loadJSQR);
     }
@@ -766,8 +770,18 @@
 
   // ---------- start ----------
 
+  // The service worker keeps this page for a reload without network; it
+  // says when it has it (offlineReady), which the page shows nowhere but
+  // tests wait for.
   if (navigator.serviceWorker && window.isSecureContext) {
-    navigator.serviceWorker.register(cfg.worker, { scope: "/checkin/" }).catch(function () {});
+    navigator.serviceWorker.addEventListener("message", function (e) {
+      if (e.data && e.data.cached === location.pathname) document.documentElement.dataset.offlineReady = "1";
+    });
+    navigator.serviceWorker.register(cfg.worker, { scope: "/checkin/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (reg) {
+      if (reg.active) reg.active.postMessage({ cachePage: location.pathname });
+    }).catch(function () {});
   }
   window.addEventListener("online", function () { setOnline(true); });
   window.addEventListener("offline", function () { setOnline(false); });

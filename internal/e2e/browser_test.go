@@ -33,10 +33,11 @@ var browserNames = []string{"chromium", "chromium-browser", "google-chrome", "go
 // newBrowser starts a headless Chromium with a fresh profile and returns the
 // context of its first tab; the browser stops when the test ends. Without a
 // browser the test is skipped, unless FOYER_E2E=required (CI), where it fails.
+// extra adds command-line flags (say, a fake camera).
 //
 // Every page the tab opens records its JavaScript errors and failed resource
 // loads; pageErrors returns them.
-func newBrowser(t testing.TB) context.Context {
+func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	var path string
 	for _, name := range browserNames {
@@ -73,6 +74,7 @@ func newBrowser(t testing.TB) context.Context {
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(output),
 	}
+	opts = append(opts, extra...)
 	life, stopLife := context.WithTimeout(context.Background(), browserLifetime)
 	allocCtx, stopAlloc := chromedp.NewExecAllocator(life, opts...)
 	ctx, stopTab := chromedp.NewContext(allocCtx)
