@@ -78,7 +78,7 @@ func TestCheckInPageCamera(t *testing.T) {
 		CheckedIn int            `json:"checked_in"`
 		Results   map[string]int `json:"results"`
 	}
-	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/checkin/stats", in.token(t, "staff"), nil).want(t, 200).decode(t, &stats)
+	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/checkin/stats", in.token(t, "staff"), nil).Want(t, 200).Decode(t, &stats)
 	if stats.CheckedIn != 1 || stats.Results["ok"] != 1 {
 		t.Errorf("stats after the camera scan: %+v", stats)
 	}
@@ -175,7 +175,7 @@ func TestCheckInPageOffline(t *testing.T) {
 			} `json:"registration"`
 		} `json:"duplicate_guests"`
 	}
-	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/checkin/stats", staff, nil).want(t, 200).decode(t, &stats)
+	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/checkin/stats", staff, nil).Want(t, 200).Decode(t, &stats)
 	if stats.CheckedIn != 0 {
 		t.Fatalf("the server knows %d check-ins while the devices are offline", stats.CheckedIn)
 	}
@@ -185,7 +185,7 @@ func TestCheckInPageOffline(t *testing.T) {
 	waitFor(t, a, "the queue sent", `document.getElementById('ci-queue').innerText === '' && !document.getElementById('ci-net').classList.contains('ci-offline')`)
 	setOffline(t, b, false)
 	waitFor(t, b, "the queue sent", `document.getElementById('ci-queue').innerText === ''`)
-	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/checkin/stats", staff, nil).want(t, 200).decode(t, &stats)
+	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/checkin/stats", staff, nil).Want(t, 200).Decode(t, &stats)
 	if stats.CheckedIn != 3 || stats.Duplicates != 1 || len(stats.DuplicateGuests) != 1 || stats.DuplicateGuests[0].Registration.Name != "Guest Door 3" {
 		t.Errorf("stats after the sync: %+v", stats)
 	}
