@@ -26,7 +26,7 @@ Usage:
 
 Settings come from FOYER_ADDR, FOYER_DATA, FOYER_BASE_URL, FOYER_SMTP_URL,
 FOYER_MAIL_FROM, FOYER_RATE_LIMIT, FOYER_TRUSTED_PROXIES, FOYER_METRICS_TOKEN
-and FOYER_LOG_FORMAT; see README.md.
+and FOYER_LOG_FORMAT; see docs/configuration.md.
 `
 
 // Env is what a command may touch of the outside world, so tests can run
