@@ -298,7 +298,8 @@ CREATE TRIGGER registrations_roster_insert AFTER INSERT ON registrations BEGIN
     UPDATE registrations SET roster_seq = (SELECT max(roster_seq) FROM registrations WHERE event_id = NEW.event_id) + 1
     WHERE id = NEW.id;
 END;
-CREATE TRIGGER registrations_roster_update AFTER UPDATE OF status, first_name, last_name, organisation ON registrations BEGIN
+-- The language is among them: it decides the order of the name at the door.
+CREATE TRIGGER registrations_roster_update AFTER UPDATE OF status, first_name, last_name, organisation, language ON registrations BEGIN
     UPDATE registrations SET roster_seq = (SELECT max(roster_seq) FROM registrations WHERE event_id = NEW.event_id) + 1
     WHERE id = NEW.id;
 END;

@@ -44,6 +44,12 @@ var migrations = []migration{
 		    locked_at    TEXT NOT NULL,
 		    locked_until TEXT NOT NULL
 		) WITHOUT ROWID;`},
+	{7, "guests correct their details: a changed language also reaches the check-in roster", `
+		DROP TRIGGER registrations_roster_update;
+		CREATE TRIGGER registrations_roster_update AFTER UPDATE OF status, first_name, last_name, organisation, language ON registrations BEGIN
+		    UPDATE registrations SET roster_seq = (SELECT max(roster_seq) FROM registrations WHERE event_id = NEW.event_id) + 1
+		    WHERE id = NEW.id;
+		END;`},
 }
 
 // migration is one numbered step of the schema.

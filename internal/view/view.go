@@ -26,26 +26,30 @@ import (
 //	tr TEXT LANG FALLBACK     a translated text of the programme
 //	date LANG TIME            a day as the language writes it
 //	clock TIME, iso TIME      15:04, and RFC 3339 for datetime attributes
+//	when LANG START END       an event's day and hours with its UTC offset
+//	sessionLine LANG SESSION ROOM FALLBACK SEAT   a session in an email's list
 //	country LANG CODE         a country's name ("CN" is "China", "中国")
 //	language LANG CODE        a language's name ("de" is "German", "Deutsch")
 //	role LANG ROLE            a speaker role ("panellist" is "Podium")
 //	eventURL, sessionURL, speakerURL, manageURL   paths from internal/links
 func Funcs() map[string]any {
 	return map[string]any{
-		"t":          i18n.T,
-		"tn":         i18n.N,
-		"titled":     Titled,
-		"tr":         func(t programme.Text, lang, fallback string) string { return t.In(lang, fallback) },
-		"date":       func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },
-		"clock":      func(t programme.Time) string { return t.Format("15:04") },
-		"iso":        func(t programme.Time) string { return t.Format(time.RFC3339) },
-		"country":    registration.CountryName,
-		"language":   LanguageName,
-		"role":       RoleName,
-		"eventURL":   links.Event,
-		"sessionURL": links.Session,
-		"speakerURL": links.Speaker,
-		"manageURL":  links.Manage,
+		"t":           i18n.T,
+		"tn":          i18n.N,
+		"titled":      Titled,
+		"tr":          func(t programme.Text, lang, fallback string) string { return t.In(lang, fallback) },
+		"date":        func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },
+		"clock":       func(t programme.Time) string { return t.Format("15:04") },
+		"when":        When,
+		"sessionLine": SessionLine,
+		"iso":         func(t programme.Time) string { return t.Format(time.RFC3339) },
+		"country":     registration.CountryName,
+		"language":    LanguageName,
+		"role":        RoleName,
+		"eventURL":    links.Event,
+		"sessionURL":  links.Session,
+		"speakerURL":  links.Speaker,
+		"manageURL":   links.Manage,
 	}
 }
 

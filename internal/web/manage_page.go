@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,13 +19,27 @@ import (
 // managePage is what the attendee sees behind the private link.
 type managePage struct {
 	eventView
-	Reg       *registration.Registration
-	Token     string
-	Sessions  []sessionChoice
-	Countries []registration.Country
-	Errors    map[string]string // field -> message, translated
-	Message   string
-	Confirm   bool // show the cancel confirmation
+	Reg      *registration.Registration
+	Token    string
+	Sessions []sessionChoice
+	manageState
+}
+
+// manageState is what one answer of the manage page adds to the
+// registration as it is stored: a message, and after a change that failed
+// the guest's own input with the reason.
+type manageState struct {
+	Message string
+	// SessionError is why a session change failed; Chosen the boxes the
+	// guest ticked, shown ticked again.
+	SessionError string
+	Chosen       []string
+	// Form holds the details, as stored or as the guest typed them; Edit
+	// opens its form (after an error, or when asked for).
+	Form personForm
+	Edit bool
+	// Confirm opens the cancel confirmation.
+	Confirm bool
 }
 
 // manageRegistration loads the registration of the token in the URL. The
@@ -52,31 +67,50 @@ func (s *Server) manageRegistration(c echo.Context) (*registration.Registration,
 	return reg, ev, nil
 }
 
-func (s *Server) renderManage(c echo.Context, reg *registration.Registration, ev *store.Event, status int, msg string, errs map[string]string, confirm bool) error {
+func (s *Server) renderManage(c echo.Context, reg *registration.Registration, ev *store.Event, status int, st manageState) error {
 	choices, _, err := s.sessionChoices(c, ev, nil, reg.Sessions)
 	if err != nil {
 		return err
 	}
+	if st.Chosen != nil || st.SessionError != "" {
+		for i := range choices {
+			choices[i].Chosen = slices.Contains(st.Chosen, choices[i].ID)
+		}
+	}
 	e := ev.Public()
 	l := lang(c)
+	if st.Form.Lang == "" {
+		st.Form = newPersonForm(l, e, detailsOf(reg), nil)
+	}
+	st.Form.EmailFixed = true
 	p := &managePage{
 		eventView: eventView{Page: s.page(c, i18n.T(l, "manage.title")+" – "+e.Title.In(l, e.DefaultLanguage)),
 			Event: e, Fallback: e.DefaultLanguage},
-		Reg: reg, Token: c.Param("token"), Sessions: choices, Message: msg, Errors: errs, Confirm: confirm,
+		Reg: reg, Token: c.Param("token"), Sessions: choices, manageState: st,
 	}
 	return s.render(c, status, "manage", p)
 }
+
+// detailsOf is a registration's details as the form shows them.
+func detailsOf(r *registration.Registration) registration.Input {
+	return registration.Input{FirstName: r.FirstName, LastName: r.LastName, Salutation: r.Salutation, Title: r.Title,
+		Email: r.Email, Organisation: r.Organisation, JobTitle: r.JobTitle, Country: r.Country, Language: r.Language,
+		Answers: r.Answers, Consent: true}
+}
+
+// manageDone are the messages after a change that worked (?done=…).
+var manageDone = []string{"sessions", "cancelled", "details"}
 
 func (s *Server) showManage(c echo.Context) error {
 	reg, ev, err := s.manageRegistration(c)
 	if err != nil {
 		return err
 	}
-	msg := ""
-	if k := c.QueryParam("done"); k == "sessions" || k == "cancelled" {
-		msg = i18n.T(lang(c), "manage.done."+k)
+	var st manageState
+	if k := c.QueryParam("done"); slices.Contains(manageDone, k) {
+		st.Message = i18n.T(lang(c), "manage.done."+k)
 	}
-	return s.renderManage(c, reg, ev, http.StatusOK, msg, nil, false)
+	return s.renderManage(c, reg, ev, http.StatusOK, st)
 }
 
 func (s *Server) manageSessions(c echo.Context) error {
@@ -85,7 +119,7 @@ func (s *Server) manageSessions(c echo.Context) error {
 		return err
 	}
 	if !registration.Live(reg.Status) {
-		return s.renderManage(c, reg, ev, http.StatusConflict, i18n.T(lang(c), "error.not_live"), nil, false)
+		return s.renderManage(c, reg, ev, http.StatusConflict, manageState{Message: i18n.T(lang(c), "error.not_live")})
 	}
 	form, err := c.FormParams()
 	if err != nil {
@@ -93,13 +127,48 @@ func (s *Server) manageSessions(c echo.Context) error {
 	}
 	sessions, wrong := registration.ValidateSessions(form["sessions"], ev.Event, lang(c))
 	if wrong != nil {
-		errs := map[string]string{"sessions": view.Message(lang(c), *wrong)}
-		return s.renderManage(c, reg, ev, http.StatusUnprocessableEntity, "", errs, false)
+		// The boxes stay as the guest ticked them, with the reason above.
+		st := manageState{SessionError: view.Message(lang(c), *wrong), Chosen: form["sessions"]}
+		return s.renderManage(c, reg, ev, http.StatusUnprocessableEntity, st)
 	}
 	if err := s.app.Store.ChangeSessions(c.Request().Context(), ev, reg.ID, sessions); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, links.Manage(c.Param("token"))+"?done=sessions")
+	return c.Redirect(http.StatusSeeOther, links.Manage(c.Param("token"))+"?done=sessions#sessions")
+}
+
+// manageDetails corrects the guest's details and answers, with the checks
+// of the registration form. The email address stays: it is the
+// registration's identity, and a typo in it would have kept this link from
+// arriving at all.
+func (s *Server) manageDetails(c echo.Context) error {
+	reg, ev, err := s.manageRegistration(c)
+	if err != nil {
+		return err
+	}
+	if !registration.Live(reg.Status) {
+		return s.renderManage(c, reg, ev, http.StatusConflict, manageState{Message: i18n.T(lang(c), "error.not_live")})
+	}
+	raw, err := inputFromForm(c, ev.Event)
+	if err != nil {
+		return err
+	}
+	raw.Email, raw.Consent, raw.Sessions = reg.Email, true, nil
+	l := lang(c)
+	in, errs := registration.Validate(raw, ev.Event, l)
+	if errs != nil {
+		st := manageState{Form: newPersonForm(l, ev.Public(), in, view.Fields(l, errs)), Edit: true}
+		return s.renderManage(c, reg, ev, http.StatusUnprocessableEntity, st)
+	}
+	err = s.app.Store.UpdateDetails(c.Request().Context(), ev, reg.ID, in)
+	if errors.Is(err, store.ErrNotLive) {
+		return s.renderManage(c, reg, ev, http.StatusConflict, manageState{Message: i18n.T(l, "error.not_live")})
+	}
+	if err != nil {
+		return err
+	}
+	s.app.Log.Info("details corrected by attendee", "event", ev.Slug, "registration", reg.ID)
+	return c.Redirect(http.StatusSeeOther, links.Manage(c.Param("token"))+"?done=details#details")
 }
 
 func (s *Server) manageCancel(c echo.Context) error {
@@ -108,7 +177,7 @@ func (s *Server) manageCancel(c echo.Context) error {
 		return err
 	}
 	if c.FormValue("confirm") != "yes" {
-		return s.renderManage(c, reg, ev, http.StatusOK, "", nil, true)
+		return s.renderManage(c, reg, ev, http.StatusOK, manageState{Confirm: true})
 	}
 	err = s.app.Store.Cancel(c.Request().Context(), ev, reg.ID)
 	if err != nil && !errors.Is(err, store.ErrNotLive) {
@@ -116,6 +185,38 @@ func (s *Server) manageCancel(c echo.Context) error {
 	}
 	s.app.Log.Info("registration cancelled by attendee", "event", ev.Slug, "registration", reg.ID)
 	return c.Redirect(http.StatusSeeOther, links.Manage(c.Param("token"))+"?done=cancelled")
+}
+
+// ticketPage is the printable ticket: QR, name, event, date and place,
+// and the session seats, on an A4 sheet or an A6 card.
+type ticketPage struct {
+	eventView
+	Reg      *registration.Registration
+	Token    string
+	Sessions []sessionChoice
+	Size     string // a4 or a6
+}
+
+func (s *Server) manageTicket(c echo.Context) error {
+	reg, ev, err := s.manageRegistration(c)
+	if err != nil {
+		return err
+	}
+	choices, _, err := s.sessionChoices(c, ev, nil, reg.Sessions)
+	if err != nil {
+		return err
+	}
+	e := ev.Public()
+	l := lang(c)
+	p := &ticketPage{
+		eventView: eventView{Page: s.page(c, i18n.T(l, "ticket.kind")+" – "+e.Title.In(l, e.DefaultLanguage)),
+			Event: e, Fallback: e.DefaultLanguage},
+		Reg: reg, Token: c.Param("token"), Sessions: chosenOnly(choices), Size: "a4",
+	}
+	if c.QueryParam("size") == "a6" {
+		p.Size = "a6"
+	}
+	return s.render(c, http.StatusOK, "ticket", p)
 }
 
 // manageQR serves the ticket's QR code; only a confirmed registration has a

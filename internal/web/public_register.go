@@ -20,15 +20,12 @@ import (
 // message per wrong field.
 type registerPage struct {
 	eventView
-	Input    registration.Input
-	Errors   map[string]string // field -> message, translated
+	Form     personForm
 	Sessions []sessionChoice
-	// TopCountries are the event's focus countries, Countries the rest.
-	TopCountries, Countries []registration.Country
-	Privacy                 string
-	Closed                  bool
-	Full                    bool // and no waiting list: the form is not shown
-	Waitlist                bool // full, so new registrations join the waiting list
+	Privacy  string
+	Closed   bool
+	Full     bool // and no waiting list: the form is not shown
+	Waitlist bool // full, so new registrations join the waiting list
 }
 
 // sessionChoice is a session that needs sign-up, with its places left.
@@ -82,11 +79,10 @@ func (s *Server) registerForm(c echo.Context, ev *store.Event, in registration.I
 	p := &registerPage{
 		eventView: eventView{Page: s.page(c, i18n.T(l, "reg.title")+" – "+e.Title.In(l, e.DefaultLanguage)),
 			Event: e, Fallback: e.DefaultLanguage, RegistrationOpen: registration.Open(e, time.Now())},
-		Input: in, Errors: errs, Sessions: choices,
+		Form: newPersonForm(l, e, in, errs), Sessions: choices,
 		Privacy: e.Registration.PrivacyText.In(l, e.DefaultLanguage),
 		Closed:  !registration.Open(e, time.Now()),
 	}
-	p.TopCountries, p.Countries = registration.CountryChoices(l, e.Registration.FocusCountries)
 	if e.Capacity != nil && taken >= *e.Capacity {
 		p.Full, p.Waitlist = !e.Registration.Waitlist, e.Registration.Waitlist
 	}

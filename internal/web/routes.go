@@ -55,7 +55,9 @@ func (s *Server) routes() {
 	// The attendee's private manage link.
 	e.GET("/m/:token", s.showManage)
 	e.POST("/m/:token/sessions", s.manageSessions, limit)
+	e.POST("/m/:token/details", s.manageDetails, limit)
 	e.POST("/m/:token/cancel", s.manageCancel, limit)
+	e.GET("/m/:token/ticket", s.manageTicket)
 	e.GET("/m/:token/ticket.png", s.manageQR)
 	e.GET("/m/:token/event.ics", s.manageICS)
 
