@@ -187,7 +187,10 @@ CREATE TABLE registrations (
     -- Form of address for letters ("Sehr geehrte Frau Dr. …"); '' when not
     -- given. Last, where migration 3 added them.
     salutation      TEXT NOT NULL DEFAULT '' CHECK (salutation IN ('', 'ms', 'mr')),
-    title           TEXT NOT NULL DEFAULT '' CHECK (title IN ('', 'dr', 'prof', 'prof_dr'))
+    title           TEXT NOT NULL DEFAULT '' CHECK (title IN ('', 'dr', 'prof', 'prof_dr')),
+    -- When registering again with the same address last sent the email
+    -- again; it is sent at most once per registration.RepeatMailInterval.
+    repeat_mail_at  TEXT
 );
 
 -- One live registration per email and event, enforced by the database.

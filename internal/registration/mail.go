@@ -1,5 +1,7 @@
 package registration
 
+import "time"
+
 // The emails a registration can receive, one kind each. The outbox stores
 // the kind; the email's catalogue keys (mail.KIND.subject, …) are named
 // after it.
@@ -13,6 +15,12 @@ const (
 	MailCancelled  = "cancelled"  // cancelled, by the attendee or an organiser
 )
 
+// RepeatMailInterval is how often registering again with an address that
+// is registered already sends that registration's email again: often
+// enough for a guest who lost it, too seldom for anyone to flood a
+// stranger's inbox by posting their address.
+const RepeatMailInterval = 15 * time.Minute
+
 // mailFor is the email that tells an attendee their current status.
 var mailFor = map[string]string{
 	Confirmed:  MailConfirmed,
@@ -24,7 +32,7 @@ var mailFor = map[string]string{
 
 // MailFor returns the email that tells an attendee a registration's status:
 // sent when they register, when they register again with the same address
-// and when an organiser resends it.
+// (at most once per RepeatMailInterval) and when an organiser resends it.
 func MailFor(status string) string { return mailFor[status] }
 
 // MailCarriesTicket reports whether an email of that kind, sent to a

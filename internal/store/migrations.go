@@ -50,6 +50,8 @@ var migrations = []migration{
 		    UPDATE registrations SET roster_seq = (SELECT max(roster_seq) FROM registrations WHERE event_id = NEW.event_id) + 1
 		    WHERE id = NEW.id;
 		END;`},
+	{8, "repeat registrations resend their email at most every 15 minutes: registrations.repeat_mail_at", `
+		ALTER TABLE registrations ADD COLUMN repeat_mail_at TEXT;`},
 }
 
 // migration is one numbered step of the schema.

@@ -18,7 +18,8 @@ import (
 // Register creates a registration for the validated input. The capacity
 // checks, the seat and the email in the outbox commit together or not at
 // all. If the email already has a live registration for the event, that one
-// is returned with existing=true and its email is queued again.
+// is returned with existing=true and its email is queued again, at most
+// once per registration.RepeatMailInterval.
 //
 // Registrations arriving together share one transaction (group commit): the
 // single writer then pays for one commit per batch instead of one per
@@ -152,15 +153,25 @@ func registerTx(ctx context.Context, tx *writeTx, j *registerJob) error {
 	}
 	key := registration.EmailKey(in.Email)
 	var status string
+	var repeatMailAt sql.NullString
 	err := sql.ErrNoRows
 	if in.Email != "" {
-		err = tx.QueryRowContext(ctx, `SELECT id, status FROM registrations WHERE event_id = ? AND email_key = ?
-			AND status IN ('pending', 'confirmed', 'waitlisted')`, ev.ID, key).Scan(&j.id, &status)
+		err = tx.QueryRowContext(ctx, `SELECT id, status, repeat_mail_at FROM registrations WHERE event_id = ? AND email_key = ?
+			AND status IN ('pending', 'confirmed', 'waitlisted')`, ev.ID, key).Scan(&j.id, &status, &repeatMailAt)
 	}
 	if err == nil {
 		j.existing = true
 		if j.walkIn != nil {
 			return j.walkIn.admitTx(ctx, tx, j)
+		}
+		// Anyone can post anyone's address: the email goes out again, but
+		// not more often than the interval allows.
+		ts := now()
+		if repeatMailAt.Valid && parseTime(repeatMailAt.String).After(parseTime(ts).Add(-registration.RepeatMailInterval)) {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET repeat_mail_at = ? WHERE id = ?", ts, j.id); err != nil {
+			return err
 		}
 		return enqueueMail(ctx, tx, j.id, registration.MailFor(status))
 	}

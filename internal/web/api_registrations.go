@@ -39,12 +39,18 @@ func (s *Server) apiRegister(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusCreated
 	if existing {
-		status = http.StatusOK
-		reg.Answers = map[string]any{}
+		// Whoever posted the address learns nothing about its registration.
+		return c.JSON(http.StatusOK, repeatAnswer{Result: "already_registered", Message: i18n.T(l, "reg.done.repeat")})
 	}
-	return c.JSON(status, publicRegistration(reg))
+	return c.JSON(http.StatusCreated, publicRegistration(reg))
+}
+
+// repeatAnswer is the answer to a registration with an address that has a
+// live registration already: the same words whoever asks.
+type repeatAnswer struct {
+	Result  string `json:"result"`
+	Message string `json:"message"`
 }
 
 // publicRegistration strips what travels by email only.

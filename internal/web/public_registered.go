@@ -53,7 +53,7 @@ func setDone(c echo.Context, slug string, id int64, existing bool) {
 	payload := fmt.Sprintf("%d.%t.%d", id, existing, time.Now().Add(doneFor).Unix())
 	c.SetCookie(&http.Cookie{
 		Name: doneCookie, Value: payload + "." + doneMAC(payload), Path: links.Event(slug),
-		MaxAge: int(doneFor.Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https",
+		MaxAge: int(doneFor.Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(c),
 	})
 }
 
