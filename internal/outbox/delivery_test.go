@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
 // TestMailSurvivesOutageAndRestart registers while SMTP is down, restarts
@@ -22,15 +24,7 @@ func TestMailSurvivesOutageAndRestart(t *testing.T) {
 	to.restart(t)
 	to.smtp.Restart()
 	msgs := to.smtp.WaitFor(t, n, 60*time.Second)
-	seen := map[string]int{}
-	for _, m := range msgs {
-		seen[m.To[0]]++
-	}
-	for i := range n {
-		if addr := fmt.Sprintf("guest%d@example.org", i); seen[addr] != 1 {
-			t.Errorf("%s received %d emails, want 1", addr, seen[addr])
-		}
-	}
+	eachGuestOnce(t, msgs, n)
 	// Nothing more arrives: the worker has nothing left.
 	waitUntil(t, 10*time.Second, func() bool {
 		f := to.figures(t)
@@ -58,15 +52,7 @@ func TestMailSurvivesDroppedConnections(t *testing.T) {
 	}
 	to.smtp.DropData(0)
 	msgs := to.smtp.WaitFor(t, n, 60*time.Second)
-	seen := map[string]int{}
-	for _, m := range msgs {
-		seen[m.To[0]]++
-	}
-	for i := range n {
-		if addr := fmt.Sprintf("guest%d@example.org", i); seen[addr] != 1 {
-			t.Errorf("%s received %d emails, want 1", addr, seen[addr])
-		}
-	}
+	eachGuestOnce(t, msgs, n)
 }
 
 // TestPermanentFailureIsRecorded marks a 5xx-rejected email failed with the
@@ -95,4 +81,18 @@ func TestPermanentFailureIsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	to.smtp.WaitFor(t, 1, 20*time.Second)
+}
+
+// eachGuestOnce checks that guests 0 to n-1 each received exactly one of msgs.
+func eachGuestOnce(t *testing.T, msgs []mailtest.Received, n int) {
+	t.Helper()
+	seen := map[string]int{}
+	for _, m := range msgs {
+		seen[m.To[0]]++
+	}
+	for i := range n {
+		if addr := fmt.Sprintf("guest%d@example.org", i); seen[addr] != 1 {
+			t.Errorf("%s received %d emails, want 1", addr, seen[addr])
+		}
+	}
 }
