@@ -190,7 +190,13 @@ CREATE TABLE registrations (
     title           TEXT NOT NULL DEFAULT '' CHECK (title IN ('', 'dr', 'prof', 'prof_dr')),
     -- When registering again with the same address last sent the email
     -- again; it is sent at most once per registration.RepeatMailInterval.
-    repeat_mail_at  TEXT
+    repeat_mail_at  TEXT,
+    -- What the person is at the event, for badges and lists; set by
+    -- organisers. This and search last, where migration 9 added them.
+    kind            TEXT NOT NULL DEFAULT 'attendee' CHECK (kind IN ('attendee', 'speaker', 'staff', 'press')),
+    -- Names, email and organisation case-folded (registration.SearchText):
+    -- what the organisers' search looks in.
+    search          TEXT NOT NULL DEFAULT ''
 );
 
 -- One live registration per email and event, enforced by the database.
@@ -199,6 +205,11 @@ CREATE UNIQUE INDEX registrations_live_email
     WHERE status IN ('pending', 'confirmed', 'waitlisted');
 CREATE INDEX registrations_event_status ON registrations (event_id, status, queued_at);
 CREATE INDEX registrations_roster ON registrations (event_id, roster_seq);
+-- The organisers' table a page at a time: in the order of registration (the
+-- rowid), by name or by organisation.
+CREATE INDEX registrations_event ON registrations (event_id);
+CREATE INDEX registrations_event_name ON registrations (event_id, last_name COLLATE NOCASE, first_name COLLATE NOCASE);
+CREATE INDEX registrations_event_organisation ON registrations (event_id, organisation COLLATE NOCASE);
 
 -- Session sign-ups of a registration: each seat confirmed or waitlisted.
 CREATE TABLE registration_sessions (
@@ -329,4 +340,31 @@ END;
 CREATE TRIGGER checkins_roster_delete AFTER DELETE ON checkins BEGIN
     UPDATE registrations SET roster_seq = (SELECT max(r.roster_seq) FROM registrations r WHERE r.event_id = registrations.event_id) + 1
     WHERE id = OLD.registration_id;
+END;
+
+-- What happened to a registration after it was made: status changes and
+-- seats moved up from a session's waiting list (kept by the triggers below,
+-- whoever made them), and edits by organisers or by the attendee. user_id
+-- is the organiser who did it; NULL for the attendee or foyer itself. Times
+-- in the triggers are written in the same fixed-width form as foyer's.
+CREATE TABLE registration_history (
+    id              INTEGER PRIMARY KEY,
+    registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+    at              TEXT NOT NULL,
+    action          TEXT NOT NULL CHECK (action IN ('status', 'seat', 'edit', 'sessions')),
+    detail          TEXT NOT NULL DEFAULT '{}',  -- JSON: {"from":…, "to":…}, {"session":…}, {"fields":[…]}
+    user_id         INTEGER REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE INDEX registration_history_registration ON registration_history (registration_id, id);
+
+CREATE TRIGGER registrations_history_status AFTER UPDATE OF status ON registrations
+WHEN OLD.status <> NEW.status BEGIN
+    INSERT INTO registration_history (registration_id, at, action, detail)
+    VALUES (NEW.id, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z', 'status', json_object('from', OLD.status, 'to', NEW.status));
+END;
+CREATE TRIGGER seats_history_update AFTER UPDATE OF status ON registration_sessions
+WHEN OLD.status <> NEW.status BEGIN
+    INSERT INTO registration_history (registration_id, at, action, detail)
+    VALUES (NEW.registration_id, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z', 'seat',
+        json_object('session', NEW.session_id, 'from', OLD.status, 'to', NEW.status));
 END;

@@ -91,6 +91,12 @@ func N(lang, key string, n int, args ...any) string {
 	return T(lang, key, append([]any{n}, args...)...)
 }
 
+// In returns T bound to lang, for code that writes in one language
+// without knowing the catalogue (exports, charts).
+func In(lang string) func(key string, args ...any) string {
+	return func(key string, args ...any) string { return T(lang, key, args...) }
+}
+
 // Has reports whether key exists in lang's catalogue.
 func Has(lang, key string) bool {
 	_, ok := catalogues[lang][key]

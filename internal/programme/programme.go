@@ -198,6 +198,26 @@ func (e *Event) Session(id string) *Session {
 	return nil
 }
 
+// Question returns the registration question with that id, or nil.
+func (e *Event) Question(id string) *Question {
+	for i := range e.Questions {
+		if e.Questions[i].ID == id {
+			return &e.Questions[i]
+		}
+	}
+	return nil
+}
+
+// Option returns the option with that value, or nil.
+func (q *Question) Option(value string) *Option {
+	for i := range q.Options {
+		if q.Options[i].Value == value {
+			return &q.Options[i]
+		}
+	}
+	return nil
+}
+
 // InZone moves every time of the event into its own time zone, so that JSON
 // and pages show local times with their offset.
 func (e *Event) InZone() {

@@ -37,6 +37,7 @@ type Registration struct {
 	ID           int64          `json:"id"`
 	Event        string         `json:"event"`
 	Status       string         `json:"status"`
+	Kind         string         `json:"kind"` // attendee, speaker, staff or press: set by organisers
 	FirstName    string         `json:"first_name"`
 	LastName     string         `json:"last_name"`
 	Salutation   string         `json:"salutation"` // "", ms or mr
@@ -101,6 +102,19 @@ type Input struct {
 	Sessions     []string       `json:"sessions"`
 	Answers      map[string]any `json:"answers"`
 	Consent      bool           `json:"consent"`
+}
+
+// SearchKey is the text an organiser's search looks in: names (in both
+// orders, so that 王小明 finds 小明 王), email and organisation, in the form
+// in which upper and lower case compare equal in any script (Müller, MÜLLER,
+// müller). Search words go through it too.
+func SearchKey(parts ...string) string {
+	return cases.Fold().String(norm.NFC.String(strings.Join(parts, " ")))
+}
+
+// SearchText is what SearchKey is given for a registration.
+func SearchText(firstName, lastName, email, organisation string) string {
+	return SearchKey(firstName+" "+lastName, lastName+firstName, lastName+" "+firstName, email, organisation)
 }
 
 // EmailKey is the form of an email in which two spellings of one address

@@ -52,6 +52,43 @@ var migrations = []migration{
 		END;`},
 	{8, "repeat registrations resend their email at most every 15 minutes: registrations.repeat_mail_at", `
 		ALTER TABLE registrations ADD COLUMN repeat_mail_at TEXT;`},
+	{9, "registration kinds, search and sort for the organisers' table, the history of each registration", `
+ALTER TABLE registrations ADD COLUMN kind TEXT NOT NULL DEFAULT 'attendee' CHECK (kind IN ('attendee', 'speaker', 'staff', 'press'));
+ALTER TABLE registrations ADD COLUMN search TEXT NOT NULL DEFAULT '';
+CREATE INDEX registrations_event ON registrations (event_id);
+CREATE INDEX registrations_event_name ON registrations (event_id, last_name COLLATE NOCASE, first_name COLLATE NOCASE);
+CREATE INDEX registrations_event_organisation ON registrations (event_id, organisation COLLATE NOCASE);
+-- SQLite's lower() folds ASCII only; the search column of registrations
+-- made from now on is folded in every script by foyer itself.
+UPDATE registrations SET search = lower(first_name || ' ' || last_name || ' ' || last_name || first_name || ' ' ||
+    last_name || ' ' || first_name || ' ' || email || ' ' || organisation);
+-- What happened to a registration after it was made: status changes and
+-- seats moved up from a session's waiting list (kept by the triggers below,
+-- whoever made them), and edits by organisers or by the attendee. user_id
+-- is the organiser who did it; NULL for the attendee or foyer itself. Times
+-- in the triggers are written in the same fixed-width form as foyer's.
+CREATE TABLE registration_history (
+    id              INTEGER PRIMARY KEY,
+    registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+    at              TEXT NOT NULL,
+    action          TEXT NOT NULL CHECK (action IN ('status', 'seat', 'edit', 'sessions')),
+    detail          TEXT NOT NULL DEFAULT '{}',  -- JSON: {"from":…, "to":…}, {"session":…}, {"fields":[…]}
+    user_id         INTEGER REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE INDEX registration_history_registration ON registration_history (registration_id, id);
+
+CREATE TRIGGER registrations_history_status AFTER UPDATE OF status ON registrations
+WHEN OLD.status <> NEW.status BEGIN
+    INSERT INTO registration_history (registration_id, at, action, detail)
+    VALUES (NEW.id, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z', 'status', json_object('from', OLD.status, 'to', NEW.status));
+END;
+CREATE TRIGGER seats_history_update AFTER UPDATE OF status ON registration_sessions
+WHEN OLD.status <> NEW.status BEGIN
+    INSERT INTO registration_history (registration_id, at, action, detail)
+    VALUES (NEW.registration_id, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z', 'seat',
+        json_object('session', NEW.session_id, 'from', OLD.status, 'to', NEW.status));
+END;
+`},
 }
 
 // migration is one numbered step of the schema.

@@ -221,10 +221,11 @@ func registerTx(ctx context.Context, tx *writeTx, j *registerJob) error {
 	version := ev.Registration.PrivacyVersion
 	_, err = tx.ExecContext(ctx, `INSERT INTO registrations (id, event_id, status, first_name, last_name, salutation,
 		title, email, email_key, organisation, job_title, country, language, answers, consent_at, consent_version,
-		ticket_code, manage_token, queued_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ticket_code, manage_token, queued_at, created_at, updated_at, search)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.id, ev.ID, status, in.FirstName, in.LastName, in.Salutation, in.Title, in.Email, key, in.Organisation, in.JobTitle, in.Country,
-		in.Language, string(answers), ts, version, code, NewSecret(24), ts, ts, ts)
+		in.Language, string(answers), ts, version, code, NewSecret(24), ts, ts, ts,
+		registration.SearchText(in.FirstName, in.LastName, in.Email, in.Organisation))
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func registerTx(ctx context.Context, tx *writeTx, j *registerJob) error {
 		return err
 	}
 	at := parseTime(ts)
-	j.reg = &registration.Registration{ID: j.id, Event: ev.Slug, Status: status, FirstName: in.FirstName,
+	j.reg = &registration.Registration{ID: j.id, Event: ev.Slug, Status: status, Kind: registration.KindAttendee, FirstName: in.FirstName,
 		LastName: in.LastName, Salutation: in.Salutation, Title: in.Title, Email: in.Email, Organisation: in.Organisation, JobTitle: in.JobTitle,
 		Country: in.Country, Language: in.Language, Sessions: seats, Answers: in.Answers,
 		Consent: registration.Consent{At: at, Version: version}, CreatedAt: at, UpdatedAt: at, TicketCode: code}

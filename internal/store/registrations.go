@@ -12,14 +12,17 @@ import (
 
 // Reading registrations: one, by its manage token, or a filtered page.
 
-const registrationColumns = `r.id, e.slug, r.status, r.first_name, r.last_name, r.salutation, r.title, r.email, r.organisation, r.job_title,
+const registrationColumns = `r.id, e.slug, r.status, r.kind, r.first_name, r.last_name, r.salutation, r.title, r.email, r.organisation, r.job_title,
 	r.country, r.language, r.answers, r.consent_at, r.consent_version, r.ticket_code, r.manage_token, r.created_at, r.updated_at`
 
-func scanRegistration(sc interface{ Scan(...any) error }) (*registration.Registration, error) {
+// scanRegistration reads registrationColumns, then any extra columns
+// selected after them into extra.
+func scanRegistration(sc interface{ Scan(...any) error }, extra ...any) (*registration.Registration, error) {
 	var r registration.Registration
 	var answers, consentAt, created, updated string
-	err := sc.Scan(&r.ID, &r.Event, &r.Status, &r.FirstName, &r.LastName, &r.Salutation, &r.Title, &r.Email, &r.Organisation, &r.JobTitle,
-		&r.Country, &r.Language, &answers, &consentAt, &r.Consent.Version, &r.TicketCode, &r.ManageToken, &created, &updated)
+	err := sc.Scan(append([]any{&r.ID, &r.Event, &r.Status, &r.Kind, &r.FirstName, &r.LastName, &r.Salutation, &r.Title, &r.Email,
+		&r.Organisation, &r.JobTitle, &r.Country, &r.Language, &answers, &consentAt, &r.Consent.Version, &r.TicketCode, &r.ManageToken,
+		&created, &updated}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +90,22 @@ func (s *Store) fillDetails(ctx context.Context, regs []*registration.Registrati
 	if err := s.fillCheckIns(ctx, byID, in, ids); err != nil {
 		return err
 	}
-	rows, err = s.read.QueryContext(ctx, `SELECT o.registration_id, o.kind, o.status, o.last_error, coalesce(o.sent_at, o.created_at)
+	return s.fillMail(ctx, regs)
+}
+
+// fillMail adds the state of each registration's last email.
+func (s *Store) fillMail(ctx context.Context, regs []*registration.Registration) error {
+	if len(regs) == 0 {
+		return nil
+	}
+	byID := map[int64]*registration.Registration{}
+	ids := make([]any, len(regs))
+	for i, r := range regs {
+		byID[r.ID] = r
+		ids[i] = r.ID
+	}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+	rows, err := s.read.QueryContext(ctx, `SELECT o.registration_id, o.kind, o.status, o.last_error, coalesce(o.sent_at, o.created_at)
 		FROM outbox o WHERE o.id IN (SELECT max(id) FROM outbox WHERE registration_id IN `+in+` GROUP BY registration_id)`, ids...)
 	if err != nil {
 		return fmt.Errorf("store: registration mail: %w", err)
@@ -104,71 +122,6 @@ func (s *Store) fillDetails(ctx context.Context, regs []*registration.Registrati
 		byID[id].Mail = &m
 	}
 	return rows.Err()
-}
-
-// Filter selects registrations in a list.
-type Filter struct {
-	Status    string // one status, or "" for all
-	Session   string // session id: only those signed up for it
-	CheckedIn *bool
-	Query     string // matches names, email and organisation
-	Limit     int
-	Offset    int
-}
-
-// ListRegistrations returns a page of an event's registrations, oldest
-// first, and the total that match the filter.
-func (s *Store) ListRegistrations(ctx context.Context, ev *Event, f Filter) ([]*registration.Registration, int, error) {
-	where := []string{"r.event_id = ?"}
-	args := []any{ev.ID}
-	if f.Status != "" {
-		where = append(where, "r.status = ?")
-		args = append(args, f.Status)
-	}
-	if f.Session != "" {
-		where = append(where, "r.id IN (SELECT registration_id FROM registration_sessions WHERE session_id = ?)")
-		args = append(args, ev.SessionIDs[f.Session])
-	}
-	if f.CheckedIn != nil {
-		cond := checkedInCondition
-		if !*f.CheckedIn {
-			cond = "NOT " + cond
-		}
-		where = append(where, cond)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-		where = append(where, `(r.first_name LIKE ? ESCAPE '\' OR r.last_name LIKE ? ESCAPE '\' OR r.email LIKE ? ESCAPE '\'
-			OR r.organisation LIKE ? ESCAPE '\' OR (r.first_name || ' ' || r.last_name) LIKE ? ESCAPE '\'
-			OR (r.last_name || r.first_name) LIKE ? ESCAPE '\' OR (r.last_name || ' ' || r.first_name) LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like, like, like, like)
-	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations r WHERE "+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count registrations: %w", err)
-	}
-	if f.Limit <= 0 {
-		f.Limit = 100
-	}
-	rows, err := s.read.QueryContext(ctx, "SELECT "+registrationColumns+` FROM registrations r JOIN events e ON e.id = r.event_id
-		WHERE `+cond+" ORDER BY r.id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list registrations: %w", err)
-	}
-	defer rows.Close()
-	var regs []*registration.Registration
-	for rows.Next() {
-		r, err := scanRegistration(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		regs = append(regs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	return regs, total, s.fillDetails(ctx, regs)
 }
 
 // SeatCounts returns, per session id, the confirmed seats taken, and the

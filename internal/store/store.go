@@ -72,7 +72,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	// keys of the unique indexes (email, ticket code, manage token) touch
 	// pages all over them, and SQLite's default 2 MiB stops holding them
 	// after a few thousand registrations.
-	q.Set("_cache_size", "-32768")
+	q.Set("_cache_size", fmt.Sprintf("-%d", pageCacheKiB))
 	dsn := "file:" + path + "?" + q.Encode()
 	write, err := sql.Open("sqlite3", dsn)
 	if err != nil {
@@ -109,6 +109,9 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	s.startScanBatches()
 	return s, nil
 }
+
+// pageCacheKiB is the most page cache each connection may keep.
+const pageCacheKiB = 32768
 
 // checkpointEvery is how often the background checkpoint runs; walRestart
 // is the WAL size past which it makes the WAL start over.
@@ -216,8 +219,36 @@ func now() string { return time.Now().UTC().Format(timeFormat) }
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(s string) time.Time {
+	if t, ok := parseStoredTime(s); ok {
+		return t
+	}
 	t, _ := time.Parse(timeFormat, s)
 	return t
+}
+
+// parseStoredTime reads timeFormat by hand: lists read three times per
+// row, and time.Parse is a tenth of reading a 100,000-row export.
+func parseStoredTime(s string) (time.Time, bool) {
+	if len(s) != len(timeFormat) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+		s[19] != '.' || s[26] != 'Z' {
+		return time.Time{}, false
+	}
+	n := func(from, to int) int {
+		v := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec, us := n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19), n(20, 26)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || us < 0 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, us*1000, time.UTC), true
 }
 
 func nullTime(t time.Time) any {

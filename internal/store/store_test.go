@@ -148,3 +148,15 @@ func openStore(t *testing.T) *Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// TestParseTime: the hand-written reader of stored times agrees with
+// time.Parse, and what it does not take falls back to it.
+func TestParseTime(t *testing.T) {
+	for _, s := range []string{"2027-04-13T07:00:00.000000Z", "2027-12-31T23:59:59.999999Z", "2024-02-29T12:30:01.000123Z",
+		"2027-04-13T07:00:00Z", "", "2027-13-01T00:00:00.000000Z", "2027-04-13T07:00:0x.000000Z"} {
+		want, _ := time.Parse(timeFormat, s)
+		if got := parseTime(s); !got.Equal(want) || got.Location() != want.Location() {
+			t.Errorf("parseTime(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
