@@ -21,6 +21,7 @@ Usage:
   foyer token create --email E
   foyer token list --email E
   foyer import FILE.json
+  foyer export attendees --event SLUG [--format csv|xlsx] [-o FILE] [--status S] [--session ID] [--checked-in true|false]
   foyer backup FILE
   foyer version
 
@@ -61,6 +62,8 @@ func Run(ctx context.Context, env Env) int {
 		err = tokenCmd(ctx, env, args)
 	case "import":
 		err = importCmd(ctx, env, args)
+	case "export":
+		err = exportCmd(ctx, env, args)
 	case "backup":
 		err = backupCmd(ctx, env, args)
 	case "version":

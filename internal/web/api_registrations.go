@@ -67,9 +67,12 @@ func (s *Server) listRegistrations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.registrationFilter(c, ev)
+	f, err := listFilter(c, ev)
 	if err != nil {
 		return err
+	}
+	if f.Limit == 0 {
+		f.Limit = 100
 	}
 	regs, total, err := s.app.Store.ListRegistrations(c.Request().Context(), ev, f)
 	if err != nil {
@@ -79,41 +82,6 @@ func (s *Server) listRegistrations(c echo.Context) error {
 		regs = []*registration.Registration{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"registrations": regs, "total": total, "limit": f.Limit, "offset": f.Offset})
-}
-
-// registrationFilter reads status, session, checked_in, q, limit and offset.
-func (s *Server) registrationFilter(c echo.Context, ev *store.Event) (store.Filter, error) {
-	f := store.Filter{Status: c.QueryParam("status"), Session: c.QueryParam("session"), Query: c.QueryParam("q"), Limit: 100}
-	fields := map[string]string{}
-	l := lang(c)
-	if f.Status != "" && !registration.ValidStatus(f.Status) {
-		fields["status"] = i18n.T(l, "error.filter_status")
-	}
-	if f.Session != "" && ev.Session(f.Session) == nil {
-		fields["session"] = i18n.T(l, "reg.error.unknown_session", f.Session)
-	}
-	if v := c.QueryParam("checked_in"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fields["checked_in"] = i18n.T(l, "error.filter_bool")
-		}
-		f.CheckedIn = &b
-	}
-	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
-		if v := c.QueryParam(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || (name == "limit" && (n < 1 || n > 1000)) {
-				fields[name] = i18n.T(l, "error.filter_"+name)
-			}
-			*dst = n
-		}
-	}
-	if len(fields) > 0 {
-		p := problem(c, http.StatusBadRequest, "bad_filter")
-		p.Fields = fields
-		return f, p
-	}
-	return f, nil
 }
 
 func (s *Server) organiserRegistration(c echo.Context) (*registration.Registration, *store.Event, error) {

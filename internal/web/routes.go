@@ -85,6 +85,8 @@ func (s *Server) routes() {
 	api.PUT("/events/:slug", s.updateEvent, organiser)
 	api.POST("/events/:slug/registrations", s.apiRegister, limit)
 	api.GET("/events/:slug/registrations", s.listRegistrations, organiser)
+	api.GET("/events/:slug/attendees.csv", s.exportAttendees("csv"), organiser)
+	api.GET("/events/:slug/attendees.xlsx", s.exportAttendees("xlsx"), organiser)
 	api.GET("/registrations/:id", s.getRegistration, organiser)
 	for _, action := range []string{"cancel", "approve", "reject", "resend"} {
 		api.POST("/registrations/:id/"+action, s.registrationAction(action), organiser)

@@ -36,6 +36,9 @@ func New(a *app.App) (*Server, error) {
 	e.HidePort = true
 	e.IPExtractor = clientIPExtractor(a.Config.TrustedProxies)
 	s := &Server{app: a, echo: e, views: v}
+	if err := prepareTempDir(s.tempDir()); err != nil {
+		return nil, err
+	}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	var patterns []string
