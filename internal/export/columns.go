@@ -40,6 +40,25 @@ func (c columnMaker) names() []Column {
 	}
 }
 
+// address is the form of address and the academic title, as German
+// letters and badges use them.
+func (c columnMaker) address() []Column {
+	return []Column{
+		c.textColumn("salutation", 10, func(r *registration.Registration) string {
+			if r.Salutation == "" {
+				return ""
+			}
+			return c.t("salutation." + r.Salutation)
+		}),
+		c.textColumn("title", 10, func(r *registration.Registration) string {
+			if r.Title == "" {
+				return ""
+			}
+			return c.t("name.title." + r.Title)
+		}),
+	}
+}
+
 func (c columnMaker) email() Column {
 	return c.textColumn("email", 30, func(r *registration.Registration) string { return r.Email })
 }

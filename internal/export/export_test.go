@@ -28,7 +28,7 @@ func guests() []*registration.Registration {
 			Organisation: "华为技术有限公司", Country: "CN", Language: "zh", CreatedAt: at, CheckedInAt: &in, TicketCode: "FY1-AAAA",
 			Sessions: []registration.Seat{{ID: "ws-maintenance", Status: "confirmed"}},
 			Answers:  map[string]any{"industry": "electronics", "interpretation": []any{"de-zh", "en-zh"}, "dietary": "清真"}},
-		{ID: 2, Status: "waitlisted", Kind: "speaker", FirstName: "Jürgen", LastName: "Müller-Lüdenscheidt", Email: "j@example.de",
+		{ID: 2, Status: "waitlisted", Kind: "speaker", FirstName: "Jürgen", LastName: "Müller-Lüdenscheidt", Salutation: "mr", Title: "dr", Email: "j@example.de",
 			Organisation: `Müller & Söhne "Maschinenbau", GmbH`, Country: "DE", Language: "de", CreatedAt: at.Add(time.Hour),
 			Sessions: []registration.Seat{{ID: "ws-investment", Status: "waitlisted"}},
 			Answers:  map[string]any{"industry": "machinery", "b2b": true, "dietary": "vegetarisch,\nkeine Nüsse"}},
@@ -117,7 +117,10 @@ func TestCSV(t *testing.T) {
 		row       []string
 		key, want string
 	}{
-		{wang, "name", "小明 王"},
+		{wang, "name", "王小明"}, // registration.FullName: family name first
+		{jürgen, "name", "Jürgen Müller-Lüdenscheidt"},
+		{jürgen, "salutation", "Herr"},
+		{jürgen, "title", "Dr."},
 		{wang, "last_name", "王"},
 		{wang, "organisation", "华为技术有限公司"},
 		{wang, "country", "China"},
@@ -251,7 +254,7 @@ func TestXLSX(t *testing.T) {
 		row  int
 		want string
 	}{
-		{"name", 2, "小明 王"},
+		{"name", 2, "王小明"},
 		{"q.industry", 2, "电子与自动化"},
 		{"q.interpretation", 2, "德语 ↔ 中文; 英语 ↔ 中文"},
 		{"last_name", 3, "Müller-Lüdenscheidt"},

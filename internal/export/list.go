@@ -104,6 +104,7 @@ func NewList(e *programme.Event, preset, lang string, questions []string, t Tran
 	case PresetFull:
 		l.Columns = append(l.Columns, c.id(), c.status(), c.kind())
 		l.Columns = append(l.Columns, c.names()...)
+		l.Columns = append(l.Columns, c.address()...)
 		l.Columns = append(l.Columns, c.email(), c.organisation(), c.jobTitle(), c.country(), c.countryCode(), c.language())
 		l.Columns = append(l.Columns, c.sessions()...)
 		l.Columns = append(l.Columns, c.questions(qs)...)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -56,9 +57,9 @@ func exportGuests(t *testing.T, ta *testApp, slug string) {
 // dbRow is one registration read straight from the database file, as
 // sqlite3 or any other tool would read it.
 type dbRow struct {
-	id                                                     int64
-	status, first, last, email, org, job, country, answers string
-	seats                                                  map[string]string
+	id                                                                      int64
+	status, first, last, email, org, job, country, answers, lang, checkedIn string
+	seats                                                                   map[string]string
 }
 
 func readDatabase(t *testing.T, ta *testApp, where string) []dbRow {
@@ -68,7 +69,8 @@ func readDatabase(t *testing.T, ta *testApp, where string) []dbRow {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT id, status, first_name, last_name, email, organisation, job_title, country, answers
+	rows, err := db.Query(`SELECT id, status, first_name, last_name, email, organisation, job_title, country, answers, language,
+		coalesce((SELECT at FROM checkins c WHERE c.registration_id = registrations.id AND c.door = 0), '')
 		FROM registrations WHERE ` + where + ` ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +78,7 @@ func readDatabase(t *testing.T, ta *testApp, where string) []dbRow {
 	var out []dbRow
 	for rows.Next() {
 		var r dbRow
-		if err := rows.Scan(&r.id, &r.status, &r.first, &r.last, &r.email, &r.org, &r.job, &r.country, &r.answers); err != nil {
+		if err := rows.Scan(&r.id, &r.status, &r.first, &r.last, &r.email, &r.org, &r.job, &r.country, &r.answers, &r.lang, &r.checkedIn); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, r)
@@ -114,6 +116,7 @@ func wantCells(e *programme.Event, lang string, r dbRow, neutralise bool) map[st
 	m := map[string]string{
 		"id": strconv.FormatInt(r.id, 10), "status": t("status." + r.status), "first_name": n(r.first), "last_name": n(r.last),
 		"email": n(r.email), "organisation": n(r.org), "job_title": n(r.job), "country_code": r.country,
+		"name": n(registration.FullName(r.first, r.last, r.lang)),
 	}
 	if r.country != "" {
 		m["country"] = registration.CountryName(lang, r.country)
@@ -141,6 +144,11 @@ func wantCells(e *programme.Event, lang string, r dbRow, neutralise bool) map[st
 		}
 		m["q."+q.ID] = n(text)
 	}
+	m["checked_in_at"] = ""
+	if r.checkedIn != "" {
+		at, _ := time.Parse("2006-01-02T15:04:05.000000Z", r.checkedIn)
+		m["checked_in_at"] = at.In(e.Location()).Format("2006-01-02 15:04")
+	}
 	for _, s := range e.Sessions {
 		if s.Capacity != nil {
 			m["s."+s.ID] = ""
@@ -165,6 +173,13 @@ func TestAttendeeExportsMatchDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	sessionRow := ev.SessionIDs["ws-maintenance"]
+	// Two guests come through the door.
+	staff := ta.token(t, "staff")
+	for _, r := range ta.registrations(t, "forum", token, "q=nummer+1")[:2] {
+		if code := ta.call(t, "POST", "/api/v1/checkin", staff, map[string]any{"event": "forum", "code": *r.TicketCode}, nil); code != http.StatusOK {
+			t.Fatalf("check-in: %d", code)
+		}
+	}
 
 	cases := []struct {
 		query, where string
@@ -175,7 +190,8 @@ func TestAttendeeExportsMatchDatabase(t *testing.T) {
 		{"q=m%C3%BCller", "last_name = 'Müller-Lüdenscheidt'"},
 		{"q=%E7%8E%8B%E5%B0%8F%E6%98%8E", "last_name = '王'"}, // 王小明
 		{"country=CN&a.industry=automotive", "country = 'CN' AND json_extract(answers, '$.industry') = 'automotive'"},
-		{"checked_in=false&lang=zh", "1"},
+		{"checked_in=false&lang=zh", "id NOT IN (SELECT registration_id FROM checkins WHERE door = 0)"},
+		{"checked_in=true&sort=-name", "id IN (SELECT registration_id FROM checkins WHERE door = 0)"},
 	}
 	for _, c := range cases {
 		for _, format := range []string{"csv", "xlsx"} {
@@ -202,6 +218,11 @@ func TestAttendeeExportsMatchDatabase(t *testing.T) {
 					t.Errorf("header %q,\nwant %q", table[0], list.Headers())
 				}
 				want := readDatabase(t, ta, "event_id = "+strconv.FormatInt(ev.ID, 10)+" AND "+c.where)
+				if strings.Contains(c.query, "sort=-name") {
+					slices.SortStableFunc(want, func(a, b dbRow) int {
+						return strings.Compare(strings.ToLower(b.last+"\x00"+b.first), strings.ToLower(a.last+"\x00"+a.first))
+					})
+				}
 				if len(want) == 0 && c.query != "checked_in=true" {
 					t.Fatal("the case selects nothing: it tests nothing")
 				}
