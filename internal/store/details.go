@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,11 +22,18 @@ func (s *Store) UpdateDetails(ctx context.Context, ev *Event, id int64, in regis
 		return fmt.Errorf("store: update details: %w", err)
 	}
 	err = s.tx(ctx, func(tx *writeTx) error {
+		var email string
+		if err := tx.QueryRowContext(ctx, "SELECT email FROM registrations WHERE id = ? AND event_id = ?", id, ev.ID).Scan(&email); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotLive
+			}
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE registrations SET first_name = ?, last_name = ?, salutation = ?, title = ?,
-			organisation = ?, job_title = ?, country = ?, language = ?, answers = ?, updated_at = ?
+			organisation = ?, job_title = ?, country = ?, language = ?, answers = ?, updated_at = ?, search = ?
 			WHERE id = ? AND event_id = ? AND status IN ('pending', 'confirmed', 'waitlisted')`,
 			in.FirstName, in.LastName, in.Salutation, in.Title, in.Organisation, in.JobTitle, in.Country, in.Language,
-			string(answers), now(), id, ev.ID)
+			string(answers), now(), registration.SearchText(in.FirstName, in.LastName, email, in.Organisation), id, ev.ID)
 		if err != nil {
 			return err
 		}

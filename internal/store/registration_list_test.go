@@ -319,3 +319,34 @@ func BenchmarkList100k(b *testing.B) {
 		}
 	})
 }
+
+// TestSearchFollowsCorrections: a guest who corrects their name is found by
+// the new one, not the old.
+func TestSearchFollowsCorrections(t *testing.T) {
+	ctx := context.Background()
+	s, ev := openWithDemo(t)
+	in := registration.Input{FirstName: "Anna", LastName: "Schafer", Email: "anna@example.de", Language: "de", Consent: true,
+		Answers: map[string]any{"industry": "research"}}
+	reg, _, err := s.Register(ctx, ev, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(q string) int {
+		n, err := s.CountRegistrations(ctx, ev, Filter{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if find("schafer") != 1 || find("ANNA@EXAMPLE") != 1 {
+		t.Fatal("not found by name or email after registering")
+	}
+	in.LastName, in.Organisation = "Schäfer", "Forschungsinstitut Öko"
+	if err := s.UpdateDetails(ctx, ev, reg.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if find("schafer") != 0 || find("SCHÄFER") != 1 || find("öko") != 1 || find("anna@example.de") != 1 {
+		t.Errorf("search after the correction: schafer %d, SCHÄFER %d, öko %d, email %d",
+			find("schafer"), find("SCHÄFER"), find("öko"), find("anna@example.de"))
+	}
+}
