@@ -128,6 +128,7 @@ type Instance struct {
 	stdout     *syncBuffer
 	stderr     *syncBuffer
 	httpClient *http.Client
+	killed     bool // SIGKILLed by the test (see kill): not stopped at its end
 }
 
 // startFoyer runs `foyer serve` on a free loopback port, waits until GET
@@ -183,6 +184,9 @@ func launch(t testing.TB, data string, opts Options) (*Instance, error) {
 // stop sends SIGTERM and checks for a clean exit, then for errors in the log.
 func (in *Instance) stop(t testing.TB, opts Options) {
 	in.httpClient.CloseIdleConnections()
+	if in.killed {
+		return
+	}
 	started := time.Now()
 	if err := in.proc.Stop(shutdownTimeout); err != nil {
 		t.Errorf("%v\nstderr:\n%s", err, in.stderr)
