@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/smtp"
 	"strings"
 	"testing"
@@ -73,5 +74,36 @@ func TestSinkCountsByTag(t *testing.T) {
 	}
 	if n := s.Tally("reg").Messages; n != 1 {
 		t.Errorf("reg tally %d, want 1", n)
+	}
+}
+
+func TestScanMix(t *testing.T) {
+	codes := make([]string, checkinGuests)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("FY1-CODE%05dAAAAAAAA", i)
+	}
+	mix := scanMix(codes)
+	count := map[scanKind]int{}
+	seen := map[int]bool{}
+	for _, m := range mix {
+		count[m.kind]++
+		switch m.kind {
+		case scanFirst:
+			if seen[m.of] || m.code != codes[m.of] {
+				t.Fatalf("first scan of ticket %d: seen before or wrong code", m.of)
+			}
+			seen[m.of] = true
+		case scanRepeat:
+			if !seen[m.of] || m.code != codes[m.of] {
+				t.Fatalf("repeat of ticket %d before its first scan", m.of)
+			}
+		case scanForged:
+			if m.code == codes[m.of] || len(m.code) != len(codes[m.of]) {
+				t.Fatalf("forged code %q of %q", m.code, codes[m.of])
+			}
+		}
+	}
+	if count[scanFirst] != checkinGuests || count[scanRepeat] != checkinRepeats || count[scanForged] != checkinForged {
+		t.Errorf("mix: %v", count)
 	}
 }

@@ -8,20 +8,10 @@ import (
 	"time"
 )
 
-// runCheckin stands for the check-in scan target, whose feature foyer does
-// not have yet. It asks the server whether the route answers, so that the
-// table says when this tool needs a real scenario; it never makes up a
-// number.
-func runCheckin(ctx context.Context, b *bench) (outcome, error) {
-	r, err := probeFeature(ctx, b, "checkin", "scans/s", "≥ 5,000/s, p99 ≤ 20 ms", http.MethodPost, "/api/v1/checkin")
-	if err != nil {
-		return outcome{}, err
-	}
-	return outcome{line: r.Measured + " (" + r.Detail + ")", results: []Result{r}}, nil
-}
-
-// runExport stands for the attendee export targets (100,000 rows), like
-// runCheckin.
+// runExport stands for the attendee export targets (100,000 rows), whose
+// feature foyer does not have yet. It asks the server whether the route
+// answers, so that the table says when this tool needs a real scenario; it
+// never makes up a number.
 func runExport(ctx context.Context, b *bench) (outcome, error) {
 	csv, err := probeFeature(ctx, b, "export", "CSV, 100,000 rows", "≤ 2 s, ≤ 150 MB", http.MethodGet, "/api/v1/events/"+demoSlug+"/attendees.csv")
 	if err != nil {

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The check-in scenario: an event with checkinGuests registrations, whose
+// tickets are scanned once each, mixed with repeats of tickets already
+// scanned and with forged codes, from the load's clients.
+const (
+	checkinGuests  = 20000
+	checkinRepeats = 5000
+	checkinForged  = 2000
+	staffEmail     = "bench-staff@example.org"
+	staffPassword  = "bench-staff-password"
+)
+
+var checkinEvent = eventSpec{slug: "bench-door", capacity: checkinGuests + 1000, sessionCapacity: 500}
+
+// scanKind is what a scan of the mix is, and so which answer is right.
+type scanKind int
+
+const (
+	scanFirst  scanKind = iota // a ticket's first scan in the mix
+	scanRepeat                 // the same ticket again
+	scanForged                 // a genuine code with one character changed
+)
+
+// scanItem is one scan of the mix.
+type scanItem struct {
+	code string
+	kind scanKind
+	of   int // index of the ticket
+}
+
+// runCheckin registers the guests (not measured), then measures POST
+// /api/v1/checkin and checks every answer: each ticket admitted exactly
+// once, every other scan of it "already_checked_in", every forged code
+// "invalid"; and then that the stats count every guest in.
+func runCheckin(ctx context.Context, b *bench) (outcome, error) {
+	f, a, err := b.organiserAPI(ctx)
+	if err != nil {
+		return outcome{}, err
+	}
+	client := newLoadClient(b.opts.clients)
+	defer client.CloseIdleConnections()
+	ev, err := createEvent(ctx, a, checkinEvent)
+	if err != nil {
+		return outcome{}, err
+	}
+	reg := registrant{client: client, url: f.URL + "/api/v1/events/" + ev.slug + "/registrations", tag: "door", event: ev}
+	setup := load{clients: b.opts.clients, max: checkinGuests, duration: 5 * time.Minute, do: reg.register}.run(ctx)
+	if setup.OK != checkinGuests {
+		return outcome{}, fmt.Errorf("registering the guests: %d of %d (%s)", setup.OK, checkinGuests, setup.FailureText())
+	}
+	codes, err := ticketCodes(ctx, a, ev.slug)
+	if err != nil {
+		return outcome{}, err
+	}
+	if len(codes) != checkinGuests {
+		return outcome{}, fmt.Errorf("%d ticket codes listed, want %d", len(codes), checkinGuests)
+	}
+	staff, err := b.staffToken(ctx)
+	if err != nil {
+		return outcome{}, err
+	}
+	mix := scanMix(codes)
+
+	// Every answer, by ticket, to check after the load.
+	var mu sync.Mutex
+	oks := make([]int, len(codes))
+	wrong := map[string]int{}
+	s := scanner{client: client, url: f.URL + "/api/v1/checkin", token: staff, event: ev.slug}
+	cpu := startCPU(f.PID())
+	res := load{clients: b.opts.clients, max: len(mix), duration: 10 * time.Minute, do: func(ctx context.Context, i int) (string, bool) {
+		item := mix[i-1]
+		result, err := s.scan(ctx, item.code, i)
+		if err != nil {
+			return err.Error(), false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case item.kind == scanForged && result != "invalid":
+			wrong["forged code answered "+result]++
+		case item.kind != scanForged && result == "ok":
+			oks[item.of]++
+		case item.kind != scanForged && result != "already_checked_in":
+			wrong["genuine ticket answered "+result]++
+		}
+		return result, true
+	}}.run(ctx)
+	share, cpuOK := cpu.stop()
+	if ctx.Err() != nil {
+		return outcome{}, ctx.Err()
+	}
+	for _, n := range oks {
+		if n != 1 {
+			wrong[fmt.Sprintf("ticket admitted %d times", n)]++
+		}
+	}
+	var stats struct {
+		CheckedIn int `json:"checked_in"`
+	}
+	sa := &api{base: f.URL, token: staff, client: a.client}
+	if err := sa.call(ctx, http.MethodGet, "/api/v1/events/"+ev.slug+"/checkin/stats", nil, http.StatusOK, &stats); err != nil {
+		return outcome{}, err
+	}
+	if stats.CheckedIn != checkinGuests {
+		wrong[fmt.Sprintf("stats count %d checked in, want %d", stats.CheckedIn, checkinGuests)]++
+	}
+	wrongTotal := 0
+	var wrongText []string
+	for k, n := range wrong {
+		wrongTotal += n
+		wrongText = append(wrongText, fmt.Sprintf("%d× %s", n, k))
+	}
+
+	rate := res.Rate()
+	p50, p99 := res.Percentile(0.50), res.Percentile(0.99)
+	detail := fmt.Sprintf("%s scans (%s tickets, %s repeats, %s forged) in %.1f s",
+		thousands(res.Requests), thousands(checkinGuests), thousands(checkinRepeats), thousands(checkinForged), res.Elapsed.Seconds())
+	if t := res.Trend(); t != "" {
+		detail += " (" + t + ")"
+	}
+	if cpuOK {
+		detail += "; " + share.String()
+	}
+	rows := []Result{
+		measured("checkin", "scans/s", rate, "scans/s", perSecond(rate, "scans/s"), atLeast(5000, "≥ 5,000/s")),
+		measured("checkin", "latency p99", msValue(p99), "ms", ms(p99), atMost(20, "≤ 20 ms")),
+		info("checkin", "latency p50", msValue(p50), "ms", ms(p50)),
+		mustHold("checkin", "errors", float64(res.Errors()), "requests", thousands(res.Errors()), exactly(0, "0")),
+		mustHold("checkin", "wrong answers", float64(wrongTotal), "scans", thousands(wrongTotal), exactly(0, "0")),
+	}
+	rows[0].Detail = detail
+	rows[3].Detail = res.FailureText()
+	rows[4].Detail = strings.Join(wrongText, "; ")
+	line := fmt.Sprintf("%s, p50 %s, p99 %s, %d errors, %d wrong answers (%s)", perSecond(rate, "scans/s"), ms(p50), ms(p99),
+		res.Errors(), wrongTotal, detail)
+	if len(wrongText) > 0 {
+		line += "; WRONG: " + strings.Join(wrongText, "; ")
+	}
+	return outcome{line: line, results: rows}, nil
+}
+
+// scanMix is every ticket once, in registration order, with a repeat of an
+// earlier ticket after every fourth scan and a forged code after every
+// tenth: a door where some guests come back and a few try their luck.
+func scanMix(codes []string) []scanItem {
+	mix := make([]scanItem, 0, len(codes)+checkinRepeats+checkinForged)
+	repeats, forged := 0, 0
+	for i, code := range codes {
+		mix = append(mix, scanItem{code: code, kind: scanFirst, of: i})
+		if i%4 == 3 && repeats < checkinRepeats {
+			j := (i * 7919) % (i + 1) // some earlier ticket, spread out
+			mix = append(mix, scanItem{code: codes[j], kind: scanRepeat, of: j})
+			repeats++
+		}
+		if i%10 == 9 && forged < checkinForged {
+			mix = append(mix, scanItem{code: forge(code), kind: scanForged, of: i})
+			forged++
+		}
+	}
+	return mix
+}
+
+// forge changes one character of a code's signature.
+func forge(code string) string {
+	b := []byte(code)
+	at := len(b) - 5
+	if b[at] == 'A' {
+		b[at] = 'B'
+	} else {
+		b[at] = 'A'
+	}
+	return string(b)
+}
+
+// scanner sends scans as a check-in device does.
+type scanner struct {
+	client *http.Client
+	url    string
+	token  string
+	event  string
+}
+
+func (s scanner) scan(ctx context.Context, code string, i int) (string, error) {
+	body, _ := json.Marshal(map[string]any{"event": s.event, "code": code, "device": fmt.Sprintf("bench %d", i%64),
+		"nonce": fmt.Sprintf("bench-%d", i)})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("%s", errorOutcome(err))
+	}
+	data, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return "", fmt.Errorf("%s", errorOutcome(err))
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("%d %s", resp.StatusCode, errorCode(data))
+	}
+	var a struct {
+		Result string `json:"result"`
+	}
+	if err := json.Unmarshal(data, &a); err != nil || a.Result == "" {
+		return "", fmt.Errorf("200 without a result")
+	}
+	return a.Result, nil
+}
+
+// ticketCodes lists an event's ticket codes in registration order, through
+// the organiser API.
+func ticketCodes(ctx context.Context, a *api, slug string) ([]string, error) {
+	const limit = 1000
+	var codes []string
+	for offset := 0; ; offset += limit {
+		var page struct {
+			Registrations []struct {
+				TicketCode string `json:"ticket_code"`
+			} `json:"registrations"`
+		}
+		q := url.Values{"limit": {fmt.Sprint(limit)}, "offset": {fmt.Sprint(offset)}}
+		if err := a.call(ctx, http.MethodGet, "/api/v1/events/"+url.PathEscape(slug)+"/registrations?"+q.Encode(), nil, http.StatusOK, &page); err != nil {
+			return nil, err
+		}
+		for _, r := range page.Registrations {
+			codes = append(codes, r.TicketCode)
+		}
+		if len(page.Registrations) < limit {
+			return codes, nil
+		}
+	}
+}
+
+// staffToken returns an API token of a staff member on the shared instance.
+func (b *bench) staffToken(ctx context.Context) (string, error) {
+	f, err := b.instance(ctx)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Command(ctx, staffPassword+"\n", "user", "add", "--email", staffEmail, "--name", "Bench Staff", "--role", "staff"); err != nil {
+		return "", err
+	}
+	out, err := f.Command(ctx, "", "token", "create", "--email", staffEmail)
+	if err != nil {
+		return "", err
+	}
+	token := strings.TrimSpace(out)
+	if token == "" || strings.ContainsAny(token, " \n") {
+		return "", fmt.Errorf("foyer token create printed %q, want one token", out)
+	}
+	return token, nil
+}
