@@ -24,6 +24,9 @@ const (
 	staffPassword  = "bench-staff-password"
 )
 
+// mailDrain bounds the wait for the guests' emails before the scans.
+const mailDrain = 5 * time.Minute
+
 var checkinEvent = eventSpec{slug: "bench-door", capacity: checkinGuests + 1000, sessionCapacity: 500}
 
 // scanKind is what a scan of the mix is, and so which answer is right.
@@ -74,6 +77,10 @@ func runCheckin(ctx context.Context, b *bench) (outcome, error) {
 		return outcome{}, err
 	}
 	mix := scanMix(codes)
+	// Tickets are scanned weeks after their emails went out: the
+	// confirmations of these registrations (and of any scenario before)
+	// are sent first, so that the scans do not share the CPUs with them.
+	mailed := b.sink.Wait(ctx, "door", checkinGuests, mailDrain).Messages
 
 	// Every answer, by ticket, to check after the load.
 	var mu sync.Mutex
@@ -134,6 +141,9 @@ func runCheckin(ctx context.Context, b *bench) (outcome, error) {
 	}
 	if cpuOK {
 		detail += "; " + share.String()
+	}
+	if mailed < checkinGuests {
+		detail += fmt.Sprintf("; %s of the guests' emails were still being sent", thousands(checkinGuests-mailed))
 	}
 	rows := []Result{
 		measured("checkin", "scans/s", rate, "scans/s", perSecond(rate, "scans/s"), atLeast(5000, "≥ 5,000/s")),

@@ -55,7 +55,7 @@ func (s *Store) Guests(ctx context.Context, ev *Event, ids []int64) (map[int64]*
 		return nil, fmt.Errorf("store: guests: %w", err)
 	}
 	defer tx.Rollback()
-	guests, err := readGuests(ctx, tx, ev, "r.event_id = ? AND r.id IN "+in, args)
+	guests, err := readGuests(ctx, tx, ev, byIDs(in), args)
 	if err != nil {
 		return nil, fmt.Errorf("store: guests: %w", err)
 	}
@@ -97,11 +97,16 @@ func (s *Store) Roster(ctx context.Context, ev *Event, since int64) (*Roster, er
 	return r, nil
 }
 
+// byIDs selects registrations of an event (the first argument) by id (the
+// rest). The unary + keeps SQLite from choosing an index on event_id,
+// which would walk the whole event instead of looking up a few ids.
+func byIDs(in string) string { return "+r.event_id = ? AND r.id IN " + in }
+
 // readGuests reads the guests that where (over registrations r) selects,
 // with their seats and admissions, in the order of their last change.
 func readGuests(ctx context.Context, tx *sql.Tx, ev *Event, where string, args []any) ([]*checkin.Guest, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.first_name, r.last_name, r.organisation, r.status, r.language, r.ticket_code
-		FROM registrations r WHERE `+where+` ORDER BY r.roster_seq`, args...)
+		FROM registrations r WHERE `+where+` ORDER BY r.roster_seq, r.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +355,7 @@ func duplicateGuests(ctx context.Context, tx *sql.Tx, ev *Event, st *CheckInStat
 		ids = append(ids, p.reg)
 	}
 	in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(pairs)), ",") + ")"
-	guests, err := readGuests(ctx, tx, ev, "r.event_id = ? AND r.id IN "+in, ids)
+	guests, err := readGuests(ctx, tx, ev, byIDs(in), ids)
 	if err != nil {
 		return err
 	}
