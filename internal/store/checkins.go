@@ -181,155 +181,165 @@ func (s *Store) commitScans(batch []*scanJob) {
 }
 
 // scanTx records one scan inside a transaction and returns its answer.
+// An admission costs three statements: the registration read, the scan
+// log insert (whose nonce conflict is the replay check) and the
+// conditional insert of the admission.
 func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, error) {
-	if sc.Nonce != "" {
-		a, err := replay(ctx, tx, ev.ID, sc.Nonce)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return a, err
-		}
-	}
 	// As stored, so that a replay answers the very same time.
 	sc.At = parseTime(formatTime(sc.At))
 	door := int64(0)
 	if sc.Door != "" {
 		door = ev.SessionIDs[sc.Door]
 	}
-	var id int64
-	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM scans").Scan(&id); err != nil {
-		return nil, err
-	}
-	a := &ScanAnswer{ScanID: id, Result: sc.Verdict.Result, Reason: sc.Verdict.Reason,
+	a := &ScanAnswer{Result: sc.Verdict.Result, Reason: sc.Verdict.Reason,
 		RegistrationID: sc.Verdict.RegistrationID, OtherEvent: sc.Verdict.OtherEvent}
 	if a.Result == checkin.WrongEvent {
 		a.RegistrationID = 0 // of another event: not ours to log
 	}
-	var firstScan int64
-	duplicate := false
 	if sc.Kind == checkin.KindUndo {
-		err := undoTx(ctx, tx, a, door)
-		if err != nil {
-			return a, err
-		}
-	} else if a.Result == "" {
-		var err error
-		if firstScan, duplicate, err = admitTx(ctx, tx, ev, sc, a, door); err != nil {
+		return undoTx(ctx, tx, ev, sc, a, door)
+	}
+	if a.Result == "" {
+		if err := decideTx(ctx, tx, ev, sc, a, door); err != nil {
 			return nil, err
 		}
 	}
-	var reg any
-	if a.RegistrationID != 0 {
-		reg = a.RegistrationID
+	id, err := logScan(ctx, tx, ev, sc, a, door)
+	if errors.Is(err, sql.ErrNoRows) {
+		return replay(ctx, tx, ev.ID, sc.Nonce)
 	}
-	var first any
-	if firstScan != 0 {
-		first = firstScan
-	}
-	var nonce any
-	if sc.Nonce != "" {
-		nonce = sc.Nonce
-	}
-	var user any
-	if sc.UserID != 0 {
-		user = sc.UserID
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO scans (id, event_id, registration_id, door, kind, result, reason, user_id,
-		device, nonce, scanned_at, received_at, offline, duplicate, first_scan_id, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, ev.ID, reg, door, sc.Kind, a.Result, a.Reason, user, sc.Device, nonce, formatTime(sc.At), now(),
-		sc.Offline, duplicate, first, sc.Note)
 	if err != nil {
 		return nil, err
 	}
-	a.Duplicate = a.Duplicate || duplicate
+	a.ScanID = id
+	if a.Result == checkin.OK {
+		if err := admitTx(ctx, tx, sc, a, door); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
 }
 
-// admitTx decides a scan of a genuine code (or a search) and, if the guest
-// may enter, makes the admission with one conditional insert. It fills the
-// answer and returns the admitting scan (for already_checked_in) and
-// whether this scan is a duplicate admission.
-func admitTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64) (int64, bool, error) {
+// logScan writes the scan log entry and returns its id; sql.ErrNoRows
+// means its nonce was seen before and nothing was written.
+func logScan(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64) (int64, error) {
+	var reg, nonce, user any
+	if a.RegistrationID != 0 {
+		reg = a.RegistrationID
+	}
+	if sc.Nonce != "" {
+		nonce = sc.Nonce
+	}
+	if sc.UserID != 0 {
+		user = sc.UserID
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO scans (event_id, registration_id, door, kind, result, reason, user_id,
+		device, nonce, scanned_at, received_at, offline, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING RETURNING id`,
+		ev.ID, reg, door, sc.Kind, a.Result, a.Reason, user, sc.Device, nonce, formatTime(sc.At), now(), sc.Offline, sc.Note).Scan(&id)
+	return id, err
+}
+
+// decideTx answers a genuine code (or a search) from the registration's
+// state: OK means "admit, unless admitted here before".
+func decideTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64) error {
 	var status, code string
 	err := tx.QueryRowContext(ctx, "SELECT status, ticket_code FROM registrations WHERE id = ? AND event_id = ?",
 		a.RegistrationID, ev.ID).Scan(&status, &code)
 	if errors.Is(err, sql.ErrNoRows) {
 		a.Result, a.Reason, a.RegistrationID = checkin.Invalid, checkin.Unknown, 0
-		return 0, false, nil
+		return nil
 	}
 	if err != nil {
-		return 0, false, err
+		return err
 	}
 	if sc.Kind == checkin.KindScan && code != sc.Code {
 		a.Result, a.Reason = checkin.Invalid, checkin.Superseded
-		return 0, false, nil
+		return nil
 	}
 	d := checkin.Door{Session: sc.Door}
 	var seat string
 	if sc.Door != "" {
-		se := ev.Session(sc.Door)
-		d.SignUp = se.Capacity != nil
+		d.SignUp = ev.Session(sc.Door).Capacity != nil
 		err := tx.QueryRowContext(ctx, "SELECT status FROM registration_sessions WHERE registration_id = ? AND session_id = ?",
 			a.RegistrationID, door).Scan(&seat)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, false, err
+			return err
 		}
 	}
-	if a.Result = checkin.Decide(checkin.Registration{Status: status, Seat: seat}, d); a.Result != checkin.OK {
-		return 0, false, nil
-	}
+	a.Result = checkin.Decide(checkin.Registration{Status: status, Seat: seat}, d)
+	return nil
+}
+
+// admitTx makes the admission of a scan logged as OK with one conditional
+// insert. When the guest was admitted here before, the earliest admission
+// stands (checkin.Merge) and the scan's log entry says what it became.
+func admitTx(ctx context.Context, tx *writeTx, sc Scan, a *ScanAnswer, door int64) error {
 	res, err := tx.ExecContext(ctx, "INSERT INTO checkins (registration_id, door, at, scan_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
 		a.RegistrationID, door, formatTime(sc.At), a.ScanID)
 	if err != nil {
-		return 0, false, err
+		return err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 1 {
 		a.CheckedInAt = sc.At
-		return 0, false, err
+		return err
 	}
-	// Admitted here before: the earliest admission stands.
 	var at string
 	var firstScan int64
 	var firstOffline bool
 	err = tx.QueryRowContext(ctx, `SELECT c.at, c.scan_id, s.offline FROM checkins c JOIN scans s ON s.id = c.scan_id
 		WHERE c.registration_id = ? AND c.door = ?`, a.RegistrationID, door).Scan(&at, &firstScan, &firstOffline)
 	if err != nil {
-		return 0, false, err
+		return err
 	}
 	m := checkin.Merge(checkin.Standing{At: parseTime(at), Offline: firstOffline}, checkin.Arrival{At: sc.At, Admitted: sc.Admitted})
-	a.Result = m.Result
+	a.Result, a.Duplicate = m.Result, m.Duplicate || m.DuplicateOther
 	if a.Previous, err = admitter(ctx, tx, firstScan); err != nil {
-		return 0, false, err
+		return err
+	}
+	// The scan points at the other admission: the one that stands, or
+	// (when it replaces it) the one it made a duplicate.
+	if _, err := tx.ExecContext(ctx, "UPDATE scans SET result = ?, duplicate = ?, first_scan_id = ? WHERE id = ?",
+		a.Result, m.Duplicate, firstScan, a.ScanID); err != nil {
+		return err
 	}
 	if !m.Replace {
 		a.CheckedInAt = parseTime(at)
-		return firstScan, m.Duplicate, nil
+		return nil
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE checkins SET at = ?, scan_id = ? WHERE registration_id = ? AND door = ?",
 		formatTime(sc.At), a.ScanID, a.RegistrationID, door); err != nil {
-		return 0, false, err
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE scans SET duplicate = 1, first_scan_id = ? WHERE id = ?", a.ScanID, firstScan); err != nil {
-		return 0, false, err
-	}
-	// This scan stands, and points at the admission it made a duplicate.
-	a.CheckedInAt, a.Duplicate = sc.At, true
-	return firstScan, false, nil
-}
-
-// undoTx removes the admission of the answer's registration at a door.
-func undoTx(ctx context.Context, tx *writeTx, a *ScanAnswer, door int64) error {
-	if a.Result != "" {
-		return nil // the code named nobody: logged as refused
-	}
-	res, err := tx.ExecContext(ctx, "DELETE FROM checkins WHERE registration_id = ? AND door = ?", a.RegistrationID, door)
-	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return checkin.ErrNothingToUndo
+	if _, err := tx.ExecContext(ctx, "UPDATE scans SET duplicate = 1, first_scan_id = ? WHERE id = ?", a.ScanID, firstScan); err != nil {
+		return err
 	}
-	a.Result = checkin.Undone
+	a.CheckedInAt = sc.At
 	return nil
+}
+
+// undoTx takes back the admission of the answer's registration at a door,
+// and logs the undo. Nothing to undo writes nothing (ErrNothingToUndo).
+func undoTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64) (*ScanAnswer, error) {
+	if sc.Nonce != "" {
+		if r, err := replay(ctx, tx, ev.ID, sc.Nonce); !errors.Is(err, sql.ErrNoRows) {
+			return r, err
+		}
+	}
+	if a.Result == "" {
+		res, err := tx.ExecContext(ctx, "DELETE FROM checkins WHERE registration_id = ? AND door = ?", a.RegistrationID, door)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return a, checkin.ErrNothingToUndo
+		}
+		a.Result = checkin.Undone
+	}
+	id, err := logScan(ctx, tx, ev, sc, a, door)
+	a.ScanID = id
+	return a, err
 }
 
 // replay answers a scan whose nonce was seen: the first answer, rebuilt
