@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -67,6 +68,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 			code = "bad_request"
 		}
 		p = problem(c, he.Code, code)
+	case errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil:
+		// The client went away (a closed tab, a reload mid-request): nobody
+		// reads the answer, and nothing went wrong on our side.
+		s.app.Log.Info("request abandoned by the client", "method", c.Request().Method, "route", c.Path(), "request_id", requestID(c))
+		return
 	default:
 		s.app.Log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err, "request_id", requestID(c))
 		p = problem(c, http.StatusInternalServerError, "internal")
