@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	gomail "github.com/go-mail/mail/v2"
-
 	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/mail"
 	"github.com/foyer-events/foyer/internal/mailtest"
@@ -394,8 +392,9 @@ func TestPermanent(t *testing.T) {
 		{"552 wrapped", fmt.Errorf("outbox: %w", &textproto.Error{Code: 552, Msg: "too big"}), true},
 		{"451", &textproto.Error{Code: 451, Msg: "later"}, false},
 		{"421", &textproto.Error{Code: 421, Msg: "closing"}, false},
-		{"go-mail SendError 554", &gomail.SendError{Cause: &textproto.Error{Code: 554}}, true},
-		{"go-mail SendError 450", &gomail.SendError{Cause: &textproto.Error{Code: 450}}, false},
+		{"RCPT 550", &mail.StepError{Step: mail.StepSend, Err: &textproto.Error{Code: 550}}, true},
+		{"login 535", &mail.StepError{Step: mail.StepLogin, Fault: mail.FaultLogin, Err: &textproto.Error{Code: 535}}, false},
+		{"MAIL FROM 553", &mail.StepError{Step: mail.StepSend, Fault: mail.FaultSender, Err: &textproto.Error{Code: 553}}, false},
 		{"EOF", io.EOF, false},
 		{"unexpected EOF", fmt.Errorf("x: %w", io.ErrUnexpectedEOF), false},
 		{"deadline", context.DeadlineExceeded, false},

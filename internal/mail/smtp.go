@@ -6,27 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/smtp"
 	"net/textproto"
+	"strconv"
+	"strings"
 	"time"
-
-	gomail "github.com/go-mail/mail/v2"
 
 	"github.com/foyer-events/foyer/internal/config"
 )
-
-// go-mail sets its read deadline only after the server's greeting, so a
-// server that accepts and then says nothing (or waits for a TLS handshake
-// that tls=none never starts) would hold a send forever. NetDialTimeout is
-// go-mail's hook for dialling; this one sets the deadline at once.
-func init() {
-	gomail.NetDialTimeout = func(network, addr string, timeout time.Duration) (net.Conn, error) {
-		conn, err := net.DialTimeout(network, addr, timeout)
-		if err == nil && timeout > 0 {
-			conn.SetDeadline(time.Now().Add(timeout))
-		}
-		return conn, err
-	}
-}
 
 // DefaultTimeout bounds connecting and, separately, each message's whole
 // exchange with the server when SMTPSender.Timeout is zero.
@@ -36,8 +23,9 @@ const DefaultTimeout = 30 * time.Second
 // server. It is safe for concurrent use.
 type SMTPSender struct {
 	SMTP config.SMTP
-	// TLSConfig replaces the default (system roots, ServerName SMTP.Host),
-	// for example to trust a test server's self-signed certificate.
+	// TLSConfig replaces the default (the system's trusted certificates,
+	// which SSL_CERT_FILE and SSL_CERT_DIR can change; ServerName
+	// SMTP.Host), for example to trust a test server's certificate.
 	TLSConfig *tls.Config
 	// Timeout bounds the connection and the exchange; zero is DefaultTimeout.
 	Timeout time.Duration
@@ -54,6 +42,11 @@ func NewSMTPSender(cfg config.SMTP) *SMTPSender {
 // says QUIT. A context deadline earlier than the timeout shortens it; a
 // cancelled context is noticed before connecting, not in mid-transfer.
 func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
+	return s.SendTraced(ctx, m, nil)
+}
+
+// SendTraced is Send that reports each step to trace as it ends.
+func (s *SMTPSender) SendTraced(ctx context.Context, m *Message, trace Trace) error {
 	msg, err := Compose(m)
 	if err != nil {
 		return fmt.Errorf("mail: send: %w", err)
@@ -61,24 +54,47 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mail: send: %w", err)
 	}
-	d := s.dialer(ctx)
-	c, err := d.Dial()
+	ss, err := s.open(ctx, trace)
 	if err != nil {
-		return &connectError{fmt.Errorf("mail: smtp connect %s:%d: %w", d.Host, d.Port, err)}
+		return err
 	}
-	// Not gomail.Send: it wraps errors in a SendError without Unwrap.
-	if err := c.Send(msg.From, []string{msg.To}, msg); err != nil {
-		c.Close()
-		return fmt.Errorf("mail: smtp send to %s: %w", m.To, err)
+	defer ss.close()
+	if err := ss.deliver(msg); err != nil {
+		trace.report(StepSend, "from "+msg.From+" to "+msg.To, err)
+		return err
 	}
+	trace.report(StepSend, "from "+msg.From+" to "+msg.To, nil)
 	// The server has taken the message; a failed QUIT changes nothing.
-	c.Close()
+	ss.c.Quit()
 	return nil
 }
 
-// dialer builds a fresh go-mail Dialer per message: Dial stores the chosen
-// AUTH mechanism in its Dialer, so sharing one between goroutines races.
-func (s *SMTPSender) dialer(ctx context.Context) *gomail.Dialer {
+// Probe connects, negotiates TLS and logs in as a message would, then says
+// QUIT without sending anything: it tells whether the settings work.
+func (s *SMTPSender) Probe(ctx context.Context, trace Trace) error {
+	ss, err := s.open(ctx, trace)
+	if err != nil {
+		return err
+	}
+	defer ss.close()
+	if err := ss.c.Quit(); err != nil {
+		return &StepError{Step: StepLogin, Fault: FaultUnreachable, Err: fmt.Errorf("mail: smtp quit: %w", err)}
+	}
+	return nil
+}
+
+// session is one connection to the server, greeted, secured and logged in.
+type session struct {
+	s       *SMTPSender
+	conn    net.Conn
+	c       *smtp.Client
+	timeout time.Duration
+}
+
+func (ss *session) close() { ss.conn.Close() }
+
+// open runs the steps before a message: connect, TLS, login.
+func (s *SMTPSender) open(ctx context.Context, trace Trace) (*session, error) {
 	timeout := s.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -86,64 +102,208 @@ func (s *SMTPSender) dialer(ctx context.Context) *gomail.Dialer {
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
 		timeout = max(time.Until(dl), time.Millisecond)
 	}
-	d := &gomail.Dialer{
-		Host:      s.SMTP.Host,
-		Port:      s.SMTP.Port,
-		Username:  s.SMTP.User,
-		Password:  s.SMTP.Password,
-		LocalName: s.LocalName,
-		Timeout:   timeout,
-		// The outbox retries with backoff; a silent second attempt here
-		// could deliver twice.
-		RetryFailure: false,
-		TLSConfig:    s.TLSConfig,
+	addr := net.JoinHostPort(s.SMTP.Host, strconv.Itoa(s.SMTP.Port))
+	tlsConfig := s.TLSConfig
+	if tlsConfig == nil {
+		tlsConfig = &tls.Config{ServerName: s.SMTP.Host, MinVersion: tls.VersionTLS12}
 	}
-	if d.TLSConfig == nil {
-		d.TLSConfig = &tls.Config{ServerName: s.SMTP.Host, MinVersion: tls.VersionTLS12}
+
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, trace.fail(StepConnect, addr, FaultUnreachable, fmt.Errorf("mail: smtp connect %s: %w", addr, err))
 	}
-	switch s.SMTP.TLS {
-	case "none":
-		d.StartTLSPolicy = gomail.NoStartTLS
-	case "tls":
-		d.SSL = true
-	case "starttls":
-		d.StartTLSPolicy = gomail.MandatoryStartTLS
+	// One deadline for the whole exchange up to the message: a server that
+	// accepts and then says nothing (or waits for a TLS handshake that
+	// tls=none never starts) cannot hold a send.
+	conn.SetDeadline(time.Now().Add(timeout))
+	ss := &session{s: s, conn: conn, timeout: timeout}
+	ok := false
+	defer func() {
+		if !ok {
+			conn.Close()
+		}
+	}()
+
+	if s.SMTP.TLS == "tls" {
+		tc := tls.Client(conn, tlsConfig)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			trace.report(StepConnect, addr, nil)
+			return nil, trace.fail(StepTLS, "implicit TLS", tlsFault(err), fmt.Errorf("mail: smtp TLS with %s: %w", addr, err))
+		}
+		ss.conn = tc
+	}
+	if ss.c, err = smtp.NewClient(ss.conn, s.SMTP.Host); err != nil {
+		return nil, trace.fail(StepConnect, addr, FaultUnreachable, fmt.Errorf("mail: smtp greeting from %s: %w", addr, err))
+	}
+	local := s.LocalName
+	if local == "" {
+		local = "localhost"
+	}
+	if err := ss.c.Hello(local); err != nil {
+		return nil, trace.fail(StepConnect, addr, FaultUnreachable, fmt.Errorf("mail: smtp EHLO to %s: %w", addr, err))
+	}
+	if s.SMTP.TLS == "tls" {
+		trace.report(StepConnect, addr, nil)
+		trace.report(StepTLS, "implicit TLS, "+tlsDetail(ss.c), nil)
+	} else {
+		trace.report(StepConnect, addr, nil)
+		if err := ss.startTLS(tlsConfig, trace); err != nil {
+			return nil, err
+		}
+	}
+	if err := ss.login(trace); err != nil {
+		return nil, err
+	}
+	ok = true
+	return ss, nil
+}
+
+// startTLS upgrades the connection as FOYER_SMTP_URL's tls= says: always
+// with starttls, when offered without tls=, never with none.
+func (ss *session) startTLS(cfg *tls.Config, trace Trace) error {
+	mode := ss.s.SMTP.TLS
+	if mode == "none" {
+		trace.report(StepTLS, "none (tls=none)", nil)
+		return nil
+	}
+	offered, _ := ss.c.Extension("STARTTLS")
+	switch {
+	case !offered && mode == "starttls":
+		return trace.fail(StepTLS, "STARTTLS", FaultTLS, errors.New("mail: smtp: the server does not offer STARTTLS, and tls=starttls requires it"))
+	case !offered:
+		trace.report(StepTLS, "none (the server does not offer STARTTLS)", nil)
+		return nil
+	}
+	if err := ss.c.StartTLS(cfg); err != nil {
+		return trace.fail(StepTLS, "STARTTLS", tlsFault(err), fmt.Errorf("mail: smtp STARTTLS: %w", err))
+	}
+	trace.report(StepTLS, "STARTTLS, "+tlsDetail(ss.c), nil)
+	return nil
+}
+
+// login authenticates when a user is configured: PLAIN when the server
+// offers it, else LOGIN, else CRAM-MD5.
+func (ss *session) login(trace Trace) error {
+	cfg := ss.s.SMTP
+	if cfg.User == "" {
+		trace.report(StepLogin, "none (no user in FOYER_SMTP_URL)", nil)
+		return nil
+	}
+	detail := "as " + cfg.User
+	offered, mechs := ss.c.Extension("AUTH")
+	if !offered {
+		return trace.fail(StepLogin, detail, FaultLogin, errors.New("mail: smtp: the server offers no login (AUTH), but FOYER_SMTP_URL has a user"))
+	}
+	var auth smtp.Auth
+	switch {
+	case hasWord(mechs, "PLAIN"):
+		auth = smtp.PlainAuth("", cfg.User, cfg.Password, cfg.Host)
+	case hasWord(mechs, "LOGIN"):
+		auth = &loginAuth{user: cfg.User, password: cfg.Password}
+	case hasWord(mechs, "CRAM-MD5"):
+		auth = smtp.CRAMMD5Auth(cfg.User, cfg.Password)
 	default:
-		d.StartTLSPolicy = gomail.OpportunisticStartTLS
+		return trace.fail(StepLogin, detail, FaultLogin, fmt.Errorf("mail: smtp: no login mechanism foyer knows among %q", mechs))
+	}
+	if err := ss.c.Auth(auth); err != nil {
+		return trace.fail(StepLogin, detail, FaultLogin, fmt.Errorf("mail: smtp login as %s: %w", cfg.User, err))
+	}
+	trace.report(StepLogin, detail, nil)
+	return nil
+}
+
+// deliver offers one message: MAIL FROM, RCPT TO, DATA.
+func (ss *session) deliver(msg *Composed) error {
+	ss.conn.SetDeadline(time.Now().Add(ss.timeout))
+	if err := ss.c.Mail(msg.From); err != nil {
+		return &StepError{Step: StepSend, Fault: senderFault(err), Err: fmt.Errorf("mail: smtp MAIL FROM: %w", err)}
+	}
+	if err := ss.c.Rcpt(msg.To); err != nil {
+		return &StepError{Step: StepSend, Err: fmt.Errorf("mail: smtp send to %s: %w", msg.To, err)}
+	}
+	w, err := ss.c.Data()
+	if err != nil {
+		return &StepError{Step: StepSend, Err: fmt.Errorf("mail: smtp send to %s: %w", msg.To, err)}
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		w.Close()
+		return &StepError{Step: StepSend, Err: fmt.Errorf("mail: smtp send to %s: %w", msg.To, err)}
+	}
+	if err := w.Close(); err != nil {
+		return &StepError{Step: StepSend, Err: fmt.Errorf("mail: smtp send to %s: %w", msg.To, err)}
+	}
+	return nil
+}
+
+// senderFault tells a refused sender (the settings' fault: FOYER_MAIL_FROM
+// is not allowed for the account, or no login was configured where one is
+// required) from a passing trouble at MAIL FROM.
+func senderFault(err error) Fault {
+	var te *textproto.Error
+	if !errors.As(err, &te) || te.Code < 500 || te.Code > 599 {
+		return ""
+	}
+	// "530 5.7.0 Authentication required", "502 5.7.0 Please authenticate
+	// first": a login is needed and FOYER_SMTP_URL has none (or another
+	// account's).
+	if te.Code == 530 || te.Code == 534 || te.Code == 535 || strings.Contains(strings.ToLower(te.Msg), "auth") {
+		return FaultLogin
+	}
+	return FaultSender
+}
+
+// tlsDetail says which TLS version protects the session and whose
+// certificate the server showed.
+func tlsDetail(c *smtp.Client) string {
+	st, ok := c.TLSConnectionState()
+	if !ok {
+		return "no TLS"
+	}
+	d := tls.VersionName(st.Version)
+	if len(st.PeerCertificates) > 0 {
+		cert := st.PeerCertificates[0]
+		d += fmt.Sprintf(", certificate for %q issued by %q", cert.Subject.CommonName, cert.Issuer.CommonName)
 	}
 	return d
 }
 
-// connectError marks a failure before the message was offered: no
-// connection, TLS or authentication trouble. Such failures say nothing
-// about the message, so they are never permanent, even with a 5xx reply.
-type connectError struct{ err error }
-
-func (e *connectError) Error() string { return e.err.Error() }
-func (e *connectError) Unwrap() error { return e.err }
-
-// Permanent reports whether err means the message will never be delivered
-// as it is: a 5xx reply to MAIL, RCPT or DATA (no such user, message
-// rejected), or an invalid message. Timeouts, refused or reset connections,
-// EOF, 4xx replies and any failure while connecting or authenticating are
-// temporary: the server or its configuration can be fixed and the message
-// sent later.
-func Permanent(err error) bool {
-	if err == nil {
-		return false
+func hasWord(list, word string) bool {
+	for _, w := range splitFields(list) {
+		if w == word {
+			return true
+		}
 	}
-	if errors.Is(err, ErrInvalidMessage) {
+	return false
+}
+
+// loginAuth is the LOGIN mechanism, which some servers offer alone.
+type loginAuth struct{ user, password string }
+
+func (a *loginAuth) Start(server *smtp.ServerInfo) (string, []byte, error) {
+	if !server.TLS && !isLocal(server.Name) {
+		return "", nil, errors.New("mail: smtp: refusing to send the password over an unencrypted connection")
+	}
+	return "LOGIN", nil, nil
+}
+
+func (a *loginAuth) Next(fromServer []byte, more bool) ([]byte, error) {
+	if !more {
+		return nil, nil
+	}
+	switch string(fromServer) {
+	case "Username:", "User Name\x00", "username:":
+		return []byte(a.user), nil
+	case "Password:", "Password\x00", "password:":
+		return []byte(a.password), nil
+	}
+	return nil, fmt.Errorf("mail: smtp LOGIN: unexpected challenge %q", fromServer)
+}
+
+func isLocal(host string) bool {
+	if host == "localhost" {
 		return true
 	}
-	var ce *connectError
-	if errors.As(err, &ce) {
-		return false
-	}
-	// go-mail's own Send wraps in SendError, which has no Unwrap.
-	var se *gomail.SendError
-	if errors.As(err, &se) {
-		return Permanent(se.Cause)
-	}
-	var te *textproto.Error
-	return errors.As(err, &te) && te.Code >= 500 && te.Code < 600
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

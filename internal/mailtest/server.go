@@ -13,11 +13,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
 	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -43,12 +46,19 @@ func (r Received) Parse() (*Parsed, error) { return Parse(r.Data) }
 type Option func(*Server)
 
 // WithSTARTTLS offers STARTTLS with a self-signed certificate for 127.0.0.1
-// and localhost, made at start. Clients trust it through Server.TLSConfig.
+// and localhost, made at start. Clients trust it through Server.TLSConfig,
+// or SSL_CERT_FILE=Server.CAFile.
 func WithSTARTTLS() Option { return func(s *Server) { s.startTLS = true } }
 
 // WithImplicitTLS makes the server speak TLS from the first byte, like port
 // 465 (FOYER_SMTP_URL ?tls=tls), with the same self-signed certificate.
 func WithImplicitTLS() Option { return func(s *Server) { s.implicitTLS = true } }
+
+// WithTestCA makes the TLS certificate (WithSTARTTLS, WithImplicitTLS) one
+// issued by a certificate authority made at start, as a company's own CA
+// issues its mail server's, rather than a self-signed one. A client trusts
+// it by trusting the CA: CAFile writes it for SSL_CERT_FILE.
+func WithTestCA() Option { return func(s *Server) { s.testCA = true } }
 
 // WithAuth requires AUTH PLAIN with this user and password before MAIL.
 func WithAuth(user, password string) Option {
@@ -64,20 +74,23 @@ type Server struct {
 	implicitTLS bool
 	user        string
 	password    string
-	cert        *x509.Certificate
+	testCA      bool
+	cert        *x509.Certificate // the certificate a client must trust: the CA's, or the self-signed one
 	tlsCert     tls.Certificate
 
-	mu       sync.Mutex
-	srv      *smtp.Server // nil while stopped
-	ln       net.Listener
-	gen      int // bumped by every start and stop; sessions of an old one deliver nothing
-	msgs     []Received
-	changed  chan struct{} // closed and replaced on every new message
-	reject   *smtp.SMTPError
-	hang     chan struct{} // non-nil while DATA replies are held back
-	drop     int           // > 0: DATA connections are reset after this many bytes
-	dropped  int           // transfers reset so far
-	stopping chan struct{} // closed by Stop, releases held replies
+	mu         sync.Mutex
+	srv        *smtp.Server // nil while stopped
+	ln         net.Listener
+	gen        int // bumped by every start and stop; sessions of an old one deliver nothing
+	msgs       []Received
+	changed    chan struct{} // closed and replaced on every new message
+	reject     *smtp.SMTPError
+	rejectMail *smtp.SMTPError
+	logins     int           // AUTH attempts, refused ones included
+	hang       chan struct{} // non-nil while DATA replies are held back
+	drop       int           // > 0: DATA connections are reset after this many bytes
+	dropped    int           // transfers reset so far
+	stopping   chan struct{} // closed by Stop, releases held replies
 }
 
 // Start runs a server on a free loopback port until the test ends.
@@ -136,7 +149,8 @@ func (s *Server) URL() string {
 }
 
 // TLSConfig returns a client configuration that trusts the server's
-// self-signed certificate, or nil when the server runs without TLS.
+// certificate (its CA with WithTestCA), or nil when the server runs
+// without TLS.
 func (s *Server) TLSConfig() *tls.Config {
 	if s.cert == nil {
 		return nil
@@ -144,6 +158,22 @@ func (s *Server) TLSConfig() *tls.Config {
 	pool := x509.NewCertPool()
 	pool.AddCert(s.cert)
 	return &tls.Config{RootCAs: pool, ServerName: s.Host(), MinVersion: tls.VersionTLS12}
+}
+
+// CAFile writes the certificate a client must trust (the test CA's with
+// WithTestCA, else the self-signed one) as PEM into a file of the test's
+// and returns its path, for SSL_CERT_FILE.
+func (s *Server) CAFile(t testing.TB) string {
+	t.Helper()
+	if s.cert == nil {
+		t.Fatal("mailtest: CAFile of a server without TLS")
+	}
+	path := filepath.Join(t.TempDir(), "mailtest-ca.pem")
+	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.cert.Raw})
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatalf("mailtest: %v", err)
+	}
+	return path
 }
 
 // Messages returns a copy of everything received so far, oldest first.
@@ -204,6 +234,26 @@ func (s *Server) SetReject(code int, msg string) {
 		return
 	}
 	s.reject = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
+}
+
+// SetRejectMail makes the server answer every MAIL FROM with code and msg,
+// as a relay does that does not let the account send from that address,
+// until it is called with code 0.
+func (s *Server) SetRejectMail(code int, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectMail = nil
+	if code != 0 {
+		s.rejectMail = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
+	}
+}
+
+// Logins reports how many times a client tried to log in (AUTH), refused
+// attempts included.
+func (s *Server) Logins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logins
 }
 
 // Hang holds back the reply to every DATA until Release or Stop, so a client
@@ -305,33 +355,67 @@ func (s *Server) serve(l net.Listener) {
 	go srv.Serve(l)
 }
 
-// makeCert creates a self-signed certificate for the loopback names.
+// makeCert creates the server's certificate for the loopback names:
+// self-signed, or issued by a new test CA (WithTestCA).
 func (s *Server) makeCert() error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
+	leaf := &x509.Certificate{
+		SerialNumber:          big.NewInt(2),
 		Subject:               pkix.Name{CommonName: "mailtest"},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
-		IsCA:                  true,
 		DNSNames:              []string{"localhost"},
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if !s.testCA {
+		leaf.IsCA, leaf.KeyUsage = true, leaf.KeyUsage|x509.KeyUsageCertSign
+		der, err := x509.CreateCertificate(rand.Reader, leaf, leaf, &key.PublicKey, key)
+		if err != nil {
+			return err
+		}
+		if s.cert, err = x509.ParseCertificate(der); err != nil {
+			return err
+		}
+		s.tlsCert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: s.cert}
+		return nil
+	}
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
 	}
-	s.cert, err = x509.ParseCertificate(der)
+	ca := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "mailtest CA", Organization: []string{"foyer tests"}},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLenZero:        true,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
 	if err != nil {
 		return err
 	}
-	s.tlsCert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: s.cert}
+	if s.cert, err = x509.ParseCertificate(caDER); err != nil {
+		return err
+	}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, s.cert, &key.PublicKey, caKey)
+	if err != nil {
+		return err
+	}
+	parsed, err := x509.ParseCertificate(leafDER)
+	if err != nil {
+		return err
+	}
+	// The chain a server sends: its own certificate, then the issuer.
+	s.tlsCert = tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: key, Leaf: parsed}
 	return nil
 }
 
@@ -389,6 +473,9 @@ func (ss *session) AuthMechanisms() []string {
 
 func (ss *session) Auth(mech string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(identity, user, password string) error {
+		ss.s.mu.Lock()
+		ss.s.logins++
+		ss.s.mu.Unlock()
 		if user != ss.s.user || password != ss.s.password {
 			return smtp.ErrAuthFailed
 		}
@@ -400,6 +487,12 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.s.user != "" && ss.user == "" {
 		return smtp.ErrAuthRequired
+	}
+	ss.s.mu.Lock()
+	reject := ss.s.rejectMail
+	ss.s.mu.Unlock()
+	if reject != nil {
+		return reject
 	}
 	ss.from = from
 	return nil
