@@ -23,6 +23,7 @@ Usage:
   foyer import FILE.json
   foyer export attendees --event SLUG [--format csv|xlsx] [-o FILE] [--status S] [--session ID] [--checked-in true|false]
   foyer backup FILE
+  foyer mail test --to ADDRESS
   foyer version
 
 Settings come from FOYER_ADDR, FOYER_DATA, FOYER_BASE_URL, FOYER_SMTP_URL,
@@ -66,6 +67,8 @@ func Run(ctx context.Context, env Env) int {
 		err = exportCmd(ctx, env, args)
 	case "backup":
 		err = backupCmd(ctx, env, args)
+	case "mail":
+		err = mailCmd(ctx, env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, versionText())
 	case "help", "-h", "--help":

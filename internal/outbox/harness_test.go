@@ -1,9 +1,10 @@
 package outbox
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,28 @@ type testOutbox struct {
 	store *store.Store
 	w     *Worker
 	stop  func()
+	// smtpURL replaces the server's own URL as FOYER_SMTP_URL (wrong
+	// settings); logs holds what the worker logged.
+	smtpURL string
+	logs    logBuffer
+}
+
+// logBuffer is a log written by the worker while a test reads it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // forum is the demo with the workshop limited to 40 seats and, when
@@ -55,7 +78,11 @@ func startOutbox(t *testing.T, e *programme.Event) *testOutbox {
 // restart of foyer.
 func (to *testOutbox) open(t *testing.T) {
 	t.Helper()
-	env := map[string]string{"FOYER_DATA": to.dir, "FOYER_BASE_URL": "http://foyer.test", "FOYER_SMTP_URL": to.smtp.URL()}
+	url := to.smtpURL
+	if url == "" {
+		url = to.smtp.URL()
+	}
+	env := map[string]string{"FOYER_DATA": to.dir, "FOYER_BASE_URL": "http://foyer.test", "FOYER_SMTP_URL": url}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +92,7 @@ func (to *testOutbox) open(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := New(st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w, err := New(st, cfg, slog.New(slog.NewTextHandler(&to.logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	texttemplate "text/template"
 	"time"
 
@@ -55,6 +56,10 @@ type Worker struct {
 	done   sync.WaitGroup
 	// metrics counts the outcome of every attempt; nil counts nothing.
 	metrics *metrics.Metrics
+	// fault is what fails every email at the moment, nil while mail goes
+	// out; faultMu orders its changes, so each is logged once.
+	fault   atomic.Pointer[fault]
+	faultMu sync.Mutex
 }
 
 // New builds the worker for st with the mail settings of cfg: SMTP when
@@ -118,7 +123,15 @@ func (m *Worker) run(ctx context.Context) {
 			m.log.Info("mail: removed unfinished .eml files of an interrupted run", "files", n)
 		}
 	}
+	m.probe(ctx, true)
 	for {
+		if f := m.fault.Load(); f != nil {
+			if !m.waitFaulted(ctx, f) {
+				return
+			}
+			m.probe(ctx, false)
+			continue
+		}
 		items, err := m.store.ClaimMail(ctx, mailBatch)
 		if err != nil && ctx.Err() == nil {
 			m.log.Error("mail: claim", "err", err)
@@ -166,9 +179,19 @@ func (m *Worker) sendAll(ctx context.Context, items []store.OutboxItem) {
 // bookkeeping even while foyer shuts down.
 func (m *Worker) send(ctx context.Context, it store.OutboxItem) {
 	bg := context.WithoutCancel(ctx)
+	if f := m.fault.Load(); f != nil {
+		// Found while this batch was being sent: the rest waits.
+		m.postpone(bg, it, f)
+		return
+	}
 	err := m.attempt(bg, it)
+	if mail.FaultOf(err) != "" {
+		m.postpone(bg, it, m.noteFault(err, false))
+		return
+	}
 	switch {
 	case err == nil:
+		m.clearFault()
 		err = m.store.MailSent(bg, it.ID)
 		m.metrics.MailSend(metrics.MailSent)
 		m.log.Info("mail sent", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID)
@@ -217,9 +240,9 @@ var emailAddress = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
 // redact keeps attendees' addresses out of the log: SMTP errors often quote
 // the recipient ("550 <anna@example.org>: no such user"). Organisers still
 // see the whole error on the registration.
-func redact(err error) string {
-	return emailAddress.ReplaceAllString(err.Error(), "[address]")
-}
+func redact(err error) string { return redactText(err.Error()) }
+
+func redactText(s string) string { return emailAddress.ReplaceAllString(s, "[address]") }
 
 // retryDelay doubles with each attempt, with some jitter so that a queue
 // that failed together does not retry in one burst.

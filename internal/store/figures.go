@@ -22,8 +22,9 @@ type Figures struct {
 	Cancelled  int
 	MailFailed int
 	MailQueued int // waiting to be sent or being sent
-	// MailRetrying are queued emails that failed before and wait for
-	// another attempt: many of them mean the mail server is in trouble.
+	// MailRetrying are queued emails that wait for a reason (an attempt
+	// failed, or the mail server or the settings fail every email): many
+	// of them mean the mail server is in trouble.
 	MailRetrying int
 }
 
@@ -36,7 +37,7 @@ func (s *Store) EventFigures(ctx context.Context) ([]Figures, error) {
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'cancelled'),
 		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status = 'failed'),
 		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status IN ('queued', 'sending')),
-		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status = 'queued' AND o.attempts > 0)
+		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status = 'queued' AND o.last_error <> '')
 		FROM events e ORDER BY e.starts_at, e.slug`)
 	if err != nil {
 		return nil, fmt.Errorf("store: event figures: %w", err)
