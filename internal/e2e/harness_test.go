@@ -129,6 +129,7 @@ type Instance struct {
 	stderr     *syncBuffer
 	httpClient *http.Client
 	killed     bool // SIGKILLed by the test (see kill): not stopped at its end
+	stopped    bool // stop ran, by restart or at the end of the test
 }
 
 // startFoyer runs `foyer serve` on a free loopback port, waits until GET
@@ -183,6 +184,10 @@ func launch(t testing.TB, data string, opts Options) (*Instance, error) {
 
 // stop sends SIGTERM and checks for a clean exit, then for errors in the log.
 func (in *Instance) stop(t testing.TB, opts Options) {
+	if in.stopped {
+		return
+	}
+	in.stopped = true
 	in.httpClient.CloseIdleConnections()
 	if in.killed {
 		return

@@ -30,6 +30,8 @@ type Page struct {
 	CSRF  string
 	// Path is the request path without query, for the language switch.
 	Path string
+	// MailAlert is the banner organisers see while mail is in trouble.
+	MailAlert *mailAlert
 }
 
 // page fills the common part of a page's data from the request.
@@ -37,6 +39,7 @@ func (s *Server) page(c echo.Context, title string) Page {
 	p := Page{Lang: lang(c), Title: title, Path: c.Request().URL.Path}
 	if u, ok := c.Get(ctxUser).(*store.User); ok {
 		p.User = u
+		p.MailAlert = s.mailAlert(c, u)
 	}
 	if tok, ok := c.Get(csrfContextKey).(string); ok {
 		p.CSRF = tok
