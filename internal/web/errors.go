@@ -49,6 +49,10 @@ var statusCodes = map[int]string{
 	http.StatusServiceUnavailable:    "unavailable",
 }
 
+// statusClientClosed is the status logged and counted for a request whose
+// client went away before its answer (nginx's 499).
+const statusClientClosed = 499
+
 // handleError is echo's HTTPErrorHandler: it turns every error into the JSON
 // error shape under /api/ and an error page elsewhere, and logs only the
 // unexpected ones.
@@ -72,6 +76,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// The client went away (a closed tab, a reload mid-request): nobody
 		// reads the answer, and nothing went wrong on our side.
 		s.app.Log.Info("request abandoned by the client", "method", c.Request().Method, "route", c.Path(), "request_id", requestID(c))
+		// Logged and counted as 499, as nginx does, not as the 200 an
+		// unwritten answer would show.
+		c.NoContent(statusClientClosed)
 		return
 	default:
 		s.app.Log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err, "request_id", requestID(c))

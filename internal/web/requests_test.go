@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -64,5 +68,37 @@ func BenchmarkObserve(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestClientGone: a request whose client went away is logged and counted
+// as 499, not as an error of foyer's (nor as a 200); a real failure still
+// is an error, with its request id.
+func TestClientGone(t *testing.T) {
+	var log strings.Builder
+	a := &app.App{Log: slog.New(slog.NewTextHandler(&log, nil)), Metrics: metrics.New(nil)}
+	s := &Server{app: a, echo: echo.New()}
+	s.echo.HTTPErrorHandler = s.handleError
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest("POST", "/api/v1/checkin", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	h := s.observe(func(c echo.Context) error { return fmt.Errorf("store: check in: %w", c.Request().Context().Err()) })
+	if err := h(s.echo.NewContext(req, rec)); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != statusClientClosed || strings.Contains(log.String(), "level=ERROR") || !strings.Contains(log.String(), "status=499") {
+		t.Errorf("client gone: %d\n%s", rec.Code, log.String())
+	}
+
+	log.Reset()
+	rec = httptest.NewRecorder()
+	h = s.observe(func(c echo.Context) error { return errors.New("disk I/O error") })
+	if err := h(s.echo.NewContext(httptest.NewRequest("POST", "/api/v1/checkin", nil), rec)); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(log.String(), `level=ERROR msg="request failed"`) ||
+		!strings.Contains(log.String(), "request_id="+rec.Header().Get("X-Request-ID")) {
+		t.Errorf("a failure: %d\n%s", rec.Code, log.String())
 	}
 }
