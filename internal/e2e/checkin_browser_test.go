@@ -219,3 +219,44 @@ func (in *Instance) login(t testing.TB, email, password string) string {
 	}
 	return strings.Join(cookies, "; ")
 }
+
+// TestCheckInPageSearchWalkInDoor: a guest found by name is checked in
+// from the search result; a walk-in is registered and admitted from the
+// form; at a session door a guest without a seat is refused.
+func TestCheckInPageSearchWalkInDoor(t *testing.T) {
+	t.Parallel()
+	ctx := newBrowser(t)
+	in := startFoyer(t, Options{Demo: true})
+	codes := guestTickets(t, in, 2, 1)
+	email, password := in.user(t, "staff")
+	path := "/checkin/" + demoSlug
+	signIn(t, ctx, in, path, email, password)
+	waitFor(t, ctx, "the guest list", `document.getElementById('ci-count').innerText.includes('0 of 2')`)
+
+	browse(t, ctx, chromedp.Click(chromedp.CSS(`#ci-tab-search`)), chromedp.SendKeys(chromedp.CSS(`#ci-q`), "door 2"))
+	waitFor(t, ctx, "one search result", `document.querySelectorAll('#ci-results li').length === 1 &&
+		document.getElementById('ci-results').innerText.includes('Guest Door 2')`)
+	browse(t, ctx, chromedp.Click(chromedp.CSS(`#ci-results button`)))
+	cardIs(t, ctx, "ok", "Guest Door 2")
+
+	browse(t, ctx, chromedp.Click(chromedp.CSS(`#ci-tab-walkin`)),
+		chromedp.SendKeys(chromedp.CSS(`#wi-first_name`), "Fang"),
+		chromedp.SendKeys(chromedp.CSS(`#wi-last_name`), "Wang"),
+		chromedp.SendKeys(chromedp.CSS(`#wi-organisation`), "CIIPA"))
+	browse(t, ctx, chromedp.Click(chromedp.CSS(`#ci-walkin-form button[type=submit]`)))
+	waitFor(t, ctx, "the consent message", `!document.getElementById('ci-walkin-error').hidden &&
+		document.querySelector('#wi-consent').closest('.field').innerText.length > 60`)
+	browse(t, ctx, chromedp.Click(chromedp.CSS(`#wi-consent`)), chromedp.Click(chromedp.CSS(`#ci-walkin-form button[type=submit]`)))
+	cardIs(t, ctx, "ok", "Fang Wang")
+	cardIs(t, ctx, "ok", "CIIPA")
+	screenshot(t, ctx, "checkin-walkin")
+
+	browse(t, ctx, chromedp.SetValue(chromedp.CSS(`#ci-door`), "ws-maintenance"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('ci-door').dispatchEvent(new Event('change'))`))
+	wedge(t, ctx, codes[0])
+	cardIs(t, ctx, "bad", "No seat in this session")
+	waitFor(t, ctx, "the door's counter", `document.getElementById('ci-count').innerText.includes('0 of 0 in this session')`)
+	if errs := pageErrors(t, ctx); len(errs) > 0 {
+		t.Errorf("page errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
