@@ -4,8 +4,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/metrics"
@@ -29,8 +31,20 @@ type App struct {
 // New opens the database named by cfg and returns the App.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	st, err := store.Open(ctx, cfg.Data)
+	var damaged *store.CorruptError
+	if errors.As(err, &damaged) {
+		return nil, err // its message says what to do, and needs no prefix
+	}
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
+	}
+	for _, p := range st.Tightened {
+		log.Warn("permissions narrowed to the owner: the data folder holds personal data", "path", p)
+	}
+	if !st.Integrity.Complete {
+		log.Warn("database integrity check cut short: the file is too large to check within the time allowed at start; "+
+			"check it with sqlite3 FILE 'PRAGMA quick_check' while foyer is stopped",
+			"size_mb", st.Integrity.Size>>20, "checked_for", st.Integrity.Took.Round(time.Millisecond))
 	}
 	a := &App{Config: cfg, Store: st, Log: log, Metrics: metrics.New(log), Version: "dev"}
 	if a.Mailer, err = outbox.New(st, cfg, log); err != nil {

@@ -18,6 +18,7 @@ const usage = `foyer runs a business forum: programme, registration, tickets, ch
 Usage:
   foyer serve [--demo]
   foyer user add --email E --name N --role admin|organiser|staff   (password on stdin)
+  foyer user passwd --email E                                      (password on stdin)
   foyer token create --email E
   foyer token list --email E
   foyer import FILE.json

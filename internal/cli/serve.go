@@ -55,6 +55,11 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 // seedDemo fills an empty database with the bundled demo forum and an admin.
 func seedDemo(ctx context.Context, a *app.App, env Env) error {
+	if p := env.Getenv("FOYER_ADMIN_PASSWORD"); p != "" {
+		if err := store.CheckPassword(p); err != nil {
+			return fmt.Errorf("FOYER_ADMIN_PASSWORD: %w", err)
+		}
+	}
 	slugs, err := a.Store.EventSlugs(ctx, false)
 	if err != nil {
 		return err

@@ -12,16 +12,28 @@ import (
 	"github.com/foyer-events/foyer/internal/store"
 )
 
+const userUsage = "usage: foyer user add --email E --name N --role admin|organiser|staff, or foyer user passwd --email E (password on stdin)"
+
 func userCmd(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] != "add" {
-		return usageError("usage: foyer user add --email E --name N --role admin|organiser|staff")
+	if len(args) == 0 {
+		return usageError(userUsage)
 	}
+	switch args[0] {
+	case "add":
+		return userAdd(ctx, env, args[1:])
+	case "passwd":
+		return userPasswd(ctx, env, args[1:])
+	}
+	return usageError(userUsage)
+}
+
+func userAdd(ctx context.Context, env Env, args []string) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	email := fs.String("email", "", "the user's email, used to sign in")
 	name := fs.String("name", "", "the user's name")
 	role := fs.String("role", "", "admin, organiser or staff")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
 	switch {
@@ -32,13 +44,9 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	case !store.ValidRole(*role):
 		return usageError("--role: must be admin, organiser or staff")
 	}
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read password from stdin: %w", err)
-	}
-	password := strings.TrimRight(line, "\r\n")
-	if len([]rune(password)) < 10 {
-		return usageError("the password on stdin must have at least 10 characters")
+	password, err := readPassword(env)
+	if err != nil {
+		return err
 	}
 	a, err := open(ctx, env)
 	if err != nil {
@@ -54,4 +62,49 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
 	return nil
+}
+
+// userPasswd sets a new password for a user who lost theirs.
+func userPasswd(ctx context.Context, env Env, args []string) error {
+	fs := flag.NewFlagSet("user passwd", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	email := fs.String("email", "", "the user whose password to set")
+	if err := fs.Parse(args); err != nil {
+		return usageError(err.Error())
+	}
+	if !strings.Contains(*email, "@") {
+		return usageError("--email: an email address is required")
+	}
+	password, err := readPassword(env)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ended, err := a.Store.SetPassword(ctx, *email, password)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("--email: no user %q", *email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "password set for %s; %d signed-in browsers signed out (API tokens stay valid)\n", *email, ended)
+	return nil
+}
+
+// readPassword reads one line from stdin and checks it against the
+// password rules before anything is opened.
+func readPassword(env Env) (string, error) {
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from stdin: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if err := store.CheckPassword(password); err != nil {
+		return "", usageError("stdin: " + err.Error())
+	}
+	return password, nil
 }

@@ -134,6 +134,7 @@ func (m *Worker) run(ctx context.Context) {
 		}
 		items, err := m.store.ClaimMail(ctx, mailBatch)
 		if err != nil && ctx.Err() == nil {
+			m.store.NoteError(err) // a damaged file shows in the health check
 			m.log.Error("mail: claim", "err", err)
 		}
 		if len(items) > 0 {

@@ -41,18 +41,62 @@ type Store struct {
 	mailQueued atomic.Pointer[func()] // see OnMailQueued
 	metrics    atomic.Pointer[metrics.Metrics]
 
+	// Integrity is what the check at start found; corrupt is set once a
+	// query reports the file damaged (see NoteError).
+	Integrity Integrity
+	corrupt   atomic.Bool
+	// Tightened lists the files and folders whose permissions Open
+	// narrowed to the owner.
+	Tightened []string
+
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}
 	batches         registerBatches
 	scanBatches     scanBatches
 }
 
-// Open opens (creating if needed) dir/foyer.db and brings its schema up to date.
+// Open opens (creating if needed) dir/foyer.db and brings its schema up to
+// date. The folder, the database and its -wal and -shm files hold personal
+// data: they are made readable by their owner only, and if an older
+// installation left them open to others, they are narrowed (listed in
+// Tightened).
 func Open(ctx context.Context, dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data folder: %w", err)
 	}
-	return OpenFile(ctx, filepath.Join(dir, "foyer.db"))
+	path := filepath.Join(dir, "foyer.db")
+	var tightened []string
+	for _, p := range []string{dir, filepath.Join(dir, "mail"), path, path + "-wal", path + "-shm"} {
+		changed, err := ownerOnly(p)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		if changed {
+			tightened = append(tightened, p)
+		}
+	}
+	s, err := OpenFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	s.Tightened = tightened
+	return s, nil
+}
+
+// ownerOnly takes the group's and others' permissions off a file or folder
+// that exists, and reports whether there were any.
+func ownerOnly(path string) (bool, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if fi.Mode().Perm()&0o077 == 0 {
+		return false, nil
+	}
+	return true, os.Chmod(path, fi.Mode().Perm()&0o700)
 }
 
 // OpenFile opens the database at path.
@@ -74,6 +118,13 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	// after a few thousand registrations.
 	q.Set("_cache_size", fmt.Sprintf("-%d", pageCacheKiB))
 	dsn := "file:" + path + "?" + q.Encode()
+	// SQLite gives the -wal and -shm files the database file's mode, so a
+	// new database made 0600 here keeps all three private.
+	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("store: create database: %w", err)
+	}
 	write, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
@@ -82,8 +133,15 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 	s := &Store{write: write, Path: path}
+	if err := s.checkIntegrity(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
+		if isCorrupt(err) {
+			return nil, &CorruptError{Path: path, Problems: []string{err.Error()}}
+		}
 		return nil, err
 	}
 	read, err := sql.Open("sqlite3", dsn)
@@ -156,19 +214,33 @@ func (s *Store) Close() error {
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
-// Ping reports whether the database answers a query.
+// Ping reports whether the database answers a query that reads from the
+// file (its schema), and whether it was found damaged.
 func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	var n int
+	err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n)
+	s.NoteError(err)
+	if err == nil && s.Corrupt() {
+		err = &CorruptError{Path: s.Path, Problems: []string{"a query found the database damaged"}}
+	}
+	return err
 }
 
-// Backup writes a consistent copy of the live database to path.
+// Backup writes a consistent copy of the live database to path, readable
+// by its owner only, and never over an existing file.
 func (s *Store) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
+	// VACUUM INTO writes into an empty file as it finds it, keeping the
+	// mode it is created with here.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("store: backup: %s already exists", path)
 	}
-	_, err := s.write.ExecContext(ctx, "VACUUM INTO ?", path)
 	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	f.Close()
+	if _, err := s.write.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		os.Remove(path)
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	return nil

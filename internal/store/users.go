@@ -44,20 +44,20 @@ func (u *User) Can(role string) bool {
 	return rank[u.Role] >= rank[role]
 }
 
-// CreateUser adds a user with a bcrypt-hashed password. A taken email is
-// ErrConflict.
+// CreateUser adds a user with a bcrypt-hashed password, which must pass
+// CheckPassword (a *PasswordError otherwise). A taken email is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, email, name, role, password string) (*User, error) {
 	if !ValidRole(role) {
 		return nil, fmt.Errorf("store: create user: role %q must be admin, organiser or staff", role)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := hashPassword(password)
 	if err != nil {
 		return nil, fmt.Errorf("store: create user: %w", err)
 	}
 	u := &User{Email: strings.TrimSpace(email), Name: name, Role: role, CreatedAt: time.Now().UTC()}
 	err = s.tx(ctx, func(tx *writeTx) error {
 		res, err := tx.ExecContext(ctx, "INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-			u.Email, name, role, string(hash), formatTime(u.CreatedAt))
+			u.Email, name, role, hash, formatTime(u.CreatedAt))
 		if err != nil {
 			return err
 		}

@@ -81,6 +81,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.NoContent(statusClientClosed)
 		return
 	default:
+		// A damaged database file turns the health check to 503.
+		if s.app.Store.NoteError(err) {
+			s.app.Log.Error("the database file is damaged; restore it from a backup (see the operations guide)", "request_id", requestID(c))
+		}
 		s.app.Log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err, "request_id", requestID(c))
 		p = problem(c, http.StatusInternalServerError, "internal")
 	}

@@ -10,7 +10,7 @@ import (
 // quick look: "ok", "degraded" (mail) or "unavailable" (database).
 type healthAnswer struct {
 	Status     string `json:"status"`
-	Database   string `json:"database"` // "ok" or "unavailable"
+	Database   string `json:"database"` // "ok", "unavailable", or "damaged" once a query found the file corrupt
 	Mail       string `json:"mail"`     // "ok" or "degraded", with MailReason
 	MailReason string `json:"mail_reason,omitempty"`
 	// MailWaiting is the number of emails not yet sent, and
@@ -30,6 +30,9 @@ func (s *Server) health(c echo.Context) error {
 	if err := s.app.Store.Ping(ctx); err != nil {
 		s.app.Log.Error("health check: database", "err", err, "request_id", requestID(c))
 		a.Status, a.Database, a.Mail, a.MailReason = "unavailable", "unavailable", "degraded", "the database does not answer"
+		if s.app.Store.Corrupt() {
+			a.Database = "damaged"
+		}
 		status = http.StatusServiceUnavailable
 	} else if h, err := s.app.Mailer.Health(ctx); err != nil {
 		s.app.Log.Error("health check: mail", "err", err, "request_id", requestID(c))

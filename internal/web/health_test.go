@@ -1,14 +1,18 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/store"
 )
 
 // TestHealth: /healthz says what is wrong. Mail trouble degrades it but
@@ -72,5 +76,50 @@ func age(t *testing.T, ta *testApp, d time.Duration) {
 	then := time.Now().Add(-d).UTC().Format("2006-01-02T15:04:05.000000Z")
 	if _, err := db.ExecContext(context.Background(), "UPDATE outbox SET created_at = ? WHERE status IN ('queued', 'sending')", then); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHealthDamagedDatabase: a database file that gets damaged while foyer
+// runs turns /healthz to 503 once a query finds it, so that a load
+// balancer or monitor sees it.
+func TestHealthDamagedDatabase(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", nil, nil, true))
+	for i := range 300 {
+		if code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), nil); code != 201 {
+			t.Fatalf("register: %d", code)
+		}
+	}
+	var root int
+	if err := ta.readOnly(t).QueryRow("SELECT rootpage FROM sqlite_master WHERE name = 'registrations'").Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	// A restart writes everything into the database file itself, and the
+	// check at start finds it intact.
+	ta.restart(t)
+	var h healthAnswer
+	if code := ta.call(t, "GET", "/healthz", "", nil, &h); code != 200 || h.Database != "ok" {
+		t.Fatalf("healthz before: %d %+v", code, h)
+	}
+	// Then the disk fails under it: the registrations' first page turns
+	// to garbage.
+	f, err := os.OpenFile(filepath.Join(ta.dir, "foyer.db"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	garbage := bytes.Repeat([]byte{0xff}, 4096)
+	if _, err := f.WriteAt(garbage, int64(root-1)*4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	org := ta.token(t, store.RoleOrganiser)
+	var e apiError
+	if code := ta.call(t, "GET", "/api/v1/events/forum/registrations", org, nil, &e); code != 500 {
+		t.Fatalf("list on a damaged table: %d %+v", code, e)
+	}
+	if code := ta.call(t, "GET", "/healthz", "", nil, &h); code != 503 || h.Database != "damaged" || h.Status != "unavailable" {
+		t.Errorf("healthz after a query found damage: %d %+v", code, h)
+	}
+	if !strings.Contains(ta.logs.String(), "the database file is damaged") {
+		t.Error("the damage is not logged")
 	}
 }
