@@ -104,11 +104,11 @@ func (e *Event) Validate() error {
 	if !slugPattern.MatchString(e.Slug) {
 		v.add("slug", "required: lower-case letters, digits and hyphens, at most 80")
 	}
-	v.text("title", e.Title, true, 300)
-	v.text("subtitle", e.Subtitle, false, 300)
+	v.line("title", e.Title, true, 300)
+	v.line("subtitle", e.Subtitle, false, 300)
 	v.text("description", e.Description, false, 20000)
-	v.text("venue.name", e.Venue.Name, false, 300)
-	v.text("venue.address", e.Venue.Address, false, 500)
+	v.line("venue.name", e.Venue.Name, false, 300)
+	v.line("venue.address", e.Venue.Address, false, 500)
 	if e.Timezone == "" {
 		v.add("timezone", "required: an IANA time zone such as Europe/Berlin")
 	} else if _, err := time.LoadLocation(e.Timezone); err != nil || e.Timezone == "Local" {
@@ -144,7 +144,7 @@ func (e *Event) Validate() error {
 	rooms := map[string]bool{}
 	for i, room := range e.Rooms {
 		at := v.id(fmt.Sprintf("rooms[%d]", i), ".slug", room.Slug, slugPattern, rooms)
-		v.text(at+".name", room.Name, true, 200)
+		v.line(at+".name", room.Name, true, 200)
 		v.capacity(at+".capacity", room.Capacity)
 	}
 	speakers := map[string]bool{}
@@ -155,8 +155,8 @@ func (e *Event) Validate() error {
 		}
 		v.str(at+".name", s.Name, 200)
 		v.str(at+".native_name", s.NativeName, 200)
-		v.text(at+".organisation", s.Organisation, false, 300)
-		v.text(at+".job_title", s.JobTitle, false, 300)
+		v.line(at+".organisation", s.Organisation, false, 300)
+		v.line(at+".job_title", s.JobTitle, false, 300)
 		v.str(at+".country", s.Country, 2)
 		v.text(at+".bio", s.Bio, false, 5000)
 		v.str(at+".photo", s.Photo, 2000)
@@ -176,13 +176,14 @@ func (e *Event) Validate() error {
 		if s.Room != "" && !rooms[s.Room] {
 			v.add(at+".room", fmt.Sprintf("unknown room %q", s.Room))
 		}
-		v.text(at+".track", s.Track, false, 100)
+		v.line(at+".track", s.Track, false, 100)
 		if s.Language != "" && !languages.Valid(s.Language) {
 			v.add(at+".language", "must be en, de or zh")
 		}
 		v.capacity(at+".capacity", s.Capacity)
 		v.span(at+".", s.StartsAt, s.EndsAt)
-		v.text(at+".title", s.Title, true, 300)
+		v.within(at+".", s.StartsAt, s.EndsAt, e.StartsAt, e.EndsAt)
+		v.line(at+".title", s.Title, true, 300)
 		v.text(at+".abstract", s.Abstract, false, 20000)
 		seen := map[string]bool{}
 		for j, ss := range s.Speakers {
@@ -204,7 +205,7 @@ func (e *Event) Validate() error {
 		if !slices.Contains(QuestionTypes, q.Type) {
 			v.add(at+".type", "must be one of "+strings.Join(QuestionTypes, ", "))
 		}
-		v.text(at+".label", q.Label, true, 500)
+		v.line(at+".label", q.Label, true, 500)
 		choice := q.Type == "choice" || q.Type == "multichoice"
 		if choice && len(q.Options) == 0 {
 			v.add(at+".options", "a choice question needs options")
@@ -219,7 +220,7 @@ func (e *Event) Validate() error {
 				v.add(oat+".value", "required and unique within the question")
 			}
 			values[o.Value] = true
-			v.text(oat+".label", o.Label, true, 300)
+			v.line(oat+".label", o.Label, true, 300)
 		}
 	}
 	if len(v.problems) > 0 {
@@ -279,6 +280,36 @@ func (v *validator) text(where string, t Text, required bool, max int) {
 		} else if utf8.RuneCountInString(s) > max {
 			v.add(at, fmt.Sprintf("longer than %d characters", max))
 		}
+	}
+}
+
+// line is text for a one-line field (a title, a name): as text, and with
+// no line breaks or other control characters in any language.
+func (v *validator) line(where string, t Text, required bool, max int) {
+	v.text(where, t, required, max)
+	for lang, s := range t {
+		at := where + "." + lang
+		if lang == "" && len(t) == 1 {
+			at = where
+		}
+		if languages.Valid(lang) || at == where {
+			if strings.ContainsFunc(s, IsControl) {
+				v.add(at, "must be one line, without line breaks or other control characters")
+			}
+		}
+	}
+}
+
+// within checks that a session lies within its event's dates.
+func (v *validator) within(prefix string, start, end, eventStart, eventEnd Time) {
+	if start.IsZero() || end.IsZero() || eventStart.IsZero() || eventEnd.IsZero() || !end.After(start.Time) {
+		return // reported elsewhere
+	}
+	if start.Before(eventStart.Time) {
+		v.add(prefix+"starts_at", fmt.Sprintf("before the event starts (%s)", eventStart.Format(time.RFC3339)))
+	}
+	if end.After(eventEnd.Time) {
+		v.add(prefix+"ends_at", fmt.Sprintf("after the event ends (%s)", eventEnd.Format(time.RFC3339)))
 	}
 }
 

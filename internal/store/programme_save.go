@@ -125,10 +125,16 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 		}
 	}
 
+	// A capacity may not fall below the places confirmed already: those
+	// guests hold tickets, and foyer never takes one back on its own.
+	problems, err := capacityConflicts(ctx, tx, eventID, e, sessionIDs)
+	if err != nil {
+		return err
+	}
+
 	// Remove what the new programme no longer has, refusing to drop a session
 	// that attendees have signed up for. Sessions go before the rooms and
 	// speakers they refer to.
-	var problems []programme.Problem
 	for key, id := range goneSessions {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM registration_sessions WHERE session_id = ?", id).Scan(&n); err != nil {
@@ -275,4 +281,35 @@ func IsProgrammeConflict(err error) (*ErrProgramme, bool) {
 	var p *ErrProgramme
 	ok := errors.As(err, &p)
 	return p, ok
+}
+
+// capacityConflicts names every capacity of the new programme that is
+// lower than the places confirmed already, with the number.
+func capacityConflicts(ctx context.Context, tx *writeTx, eventID int64, e *programme.Event, sessionIDs map[string]int64) ([]programme.Problem, error) {
+	var problems []programme.Problem
+	conflict := func(where string, capacity *int, query string, id int64) error {
+		if capacity == nil {
+			return nil
+		}
+		confirmed, err := queryInt(ctx, tx, query, id)
+		if err != nil {
+			return err
+		}
+		if confirmed > *capacity {
+			problems = append(problems, programme.Problem{Where: where, Message: fmt.Sprintf(
+				"%d places are confirmed already, more than the new capacity of %d: keep it at %d or more, or cancel registrations first",
+				confirmed, *capacity, confirmed)})
+		}
+		return nil
+	}
+	if err := conflict("capacity", e.Capacity, "SELECT confirmed FROM events WHERE id = ?", eventID); err != nil {
+		return nil, err
+	}
+	for i, se := range e.Sessions {
+		where := fmt.Sprintf("sessions[%d] %q.capacity", i, se.ID)
+		if err := conflict(where, se.Capacity, "SELECT confirmed FROM sessions WHERE id = ?", sessionIDs[se.ID]); err != nil {
+			return nil, err
+		}
+	}
+	return problems, nil
 }
