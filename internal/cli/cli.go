@@ -28,8 +28,8 @@ Usage:
   foyer version
 
 Settings come from FOYER_ADDR, FOYER_DATA, FOYER_BASE_URL, FOYER_SMTP_URL,
-FOYER_MAIL_FROM, FOYER_RATE_LIMIT, FOYER_TRUSTED_PROXIES, FOYER_METRICS_TOKEN
-and FOYER_LOG_FORMAT; see docs/configuration.md.
+FOYER_MAIL_FROM, FOYER_RATE_LIMIT, FOYER_TRUSTED_PROXIES, FOYER_METRICS_TOKEN,
+FOYER_LOG_FORMAT and FOYER_PPROF_ADDR; see docs/configuration.md.
 `
 
 // Env is what a command may touch of the outside world, so tests can run

@@ -44,6 +44,19 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("FOYER_ADDR %s: %w", a.Config.Addr, err)
 	}
+	if addr := a.Config.PprofAddr; addr != "" {
+		pln, err := net.Listen("tcp", addr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("FOYER_PPROF_ADDR %s: %w", addr, err)
+		}
+		go func() {
+			if err := web.ServeProfiles(ctx, pln); err != nil {
+				a.Log.Error("profiler stopped", "err", err)
+			}
+		}()
+		a.Log.Info("profiler is listening", "addr", pln.Addr().String())
+	}
 	a.Start(ctx)
 	a.Log.Info("foyer is listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
 		"data", a.Config.Data, "startup", time.Since(started).Round(time.Millisecond))

@@ -25,6 +25,9 @@ type Config struct {
 	// TrustedProxies (FOYER_TRUSTED_PROXIES) are the reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto are believed.
 	TrustedProxies []netip.Prefix
+	// PprofAddr (FOYER_PPROF_ADDR) is a loopback host:port where Go's
+	// profiler answers; empty (the default) starts no profiler.
+	PprofAddr string
 }
 
 // Load builds the configuration from getenv (os.Getenv in production) and
@@ -92,7 +95,27 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("FOYER_TRUSTED_PROXIES: %w", err)
 	}
 	c.TrustedProxies = proxies
+	if v := getenv("FOYER_PPROF_ADDR"); v != "" {
+		if !loopback(v) {
+			return c, fmt.Errorf("FOYER_PPROF_ADDR %q must be a loopback host:port such as 127.0.0.1:6060: profiles show the server's memory", v)
+		}
+		c.PprofAddr = v
+	}
 	return c, nil
+}
+
+// loopback reports whether addr is host:port with a host that only this
+// machine reaches: localhost, 127.0.0.0/8 or ::1.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Zone() == "" && a.Unmap().IsLoopback()
 }
 
 // parseProxies reads a comma-separated list of CIDRs (a bare address counts

@@ -41,11 +41,33 @@ func TestLoad(t *testing.T) {
 		{"FOYER_TRUSTED_PROXIES", "proxy.example.org"},
 		{"FOYER_TRUSTED_PROXIES", "10.0.0.5/8"},
 		{"FOYER_TRUSTED_PROXIES", "127.0.0.1/32,,10.0.0.0/8;192.168.0.0/16"},
+		{"FOYER_PPROF_ADDR", ":6060"},
+		{"FOYER_PPROF_ADDR", "0.0.0.0:6060"},
+		{"FOYER_PPROF_ADDR", "192.0.2.7:6060"},
+		{"FOYER_PPROF_ADDR", "forum.example.org:6060"},
+		{"FOYER_PPROF_ADDR", "127.0.0.1"},
 	}
 	for _, b := range bad {
 		if _, err := Load(env(b.name, b.value)); err == nil || !strings.Contains(err.Error(), b.name) {
 			t.Errorf("%s=%q: error %v, want one naming the variable", b.name, b.value, err)
 		}
+	}
+}
+
+func TestPprofAddr(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:6060", "localhost:6060", "[::1]:6060", "127.0.0.2:0"} {
+		c, err := Load(func(k string) string {
+			if k == "FOYER_PPROF_ADDR" {
+				return addr
+			}
+			return ""
+		})
+		if err != nil || c.PprofAddr != addr {
+			t.Errorf("FOYER_PPROF_ADDR=%s: %q, %v", addr, c.PprofAddr, err)
+		}
+	}
+	if c, _ := Load(func(string) string { return "" }); c.PprofAddr != "" {
+		t.Errorf("profiler on by default at %q", c.PprofAddr)
 	}
 }
 
