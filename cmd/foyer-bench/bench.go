@@ -34,6 +34,7 @@ type scenario struct {
 type outcome struct {
 	line    string   // the one line printed when the scenario ends
 	results []Result // rows of the final table
+	figures Figures  // headline numbers for the JSON summary
 }
 
 // scenarios in the order they run. startup comes first, while nothing else
@@ -71,6 +72,8 @@ type bench struct {
 	mainErr  error  // why main did not start; not tried again
 	token    string // organiser API token on main, made on first use
 	version  string // `foyer version`
+	// helloMeasured is set once the bare echo floor has been measured.
+	helloMeasured bool
 }
 
 // newBench makes the work folder, builds foyer unless a binary was given and
@@ -103,7 +106,7 @@ func newBench(ctx context.Context, opts options, out io.Writer) (*bench, error) 
 		os.RemoveAll(work)
 		return nil, err
 	}
-	b.launcher = &launcher{bin: bin, work: work, smtpURL: b.sink.URL()}
+	b.launcher = &launcher{bin: bin, work: work, smtpURL: b.sink.URL(), profile: opts.profileDir != ""}
 	return b, nil
 }
 
@@ -199,7 +202,8 @@ func (b *bench) runAll(ctx context.Context) *Report {
 	if b.version != "" {
 		fmt.Fprintf(b.out, "foyer-bench: measuring %s (%s)\n", b.version, b.launcher.bin)
 	}
-	fmt.Fprintf(b.out, "foyer-bench: %s; %d clients, %s per load\n\n", r.Note, b.opts.clients, b.opts.duration)
+	r.Machine.LoadAvg = loadAvg()
+	fmt.Fprintf(b.out, "foyer-bench: %s; %d clients, %s per load; load average %.2f\n\n", r.Note, b.opts.clients, b.opts.duration, r.Machine.LoadAvg)
 	for _, s := range scenarios() {
 		if len(b.opts.only) > 0 && !slices.Contains(b.opts.only, s.name) {
 			continue
@@ -209,17 +213,19 @@ func (b *bench) runAll(ctx context.Context) *Report {
 			break
 		}
 		started := time.Now()
+		before := loadAvg()
 		o, err := s.run(ctx, b)
-		sr := ScenarioReport{Name: s.name, Seconds: time.Since(started).Seconds(), Line: o.line}
+		sr := ScenarioReport{Name: s.name, Seconds: time.Since(started).Seconds(), Line: o.line, LoadBefore: before, LoadAfter: loadAvg()}
 		if err != nil {
 			sr.Error = err.Error()
 			o.results = append(o.results, Result{Scenario: s.name, Metric: "run", Measured: "could not run", Status: statusError, Detail: firstLine(err.Error())})
 			fmt.Fprintf(b.out, "%-9s ERROR: %v\n", s.name+":", err)
 		} else {
-			fmt.Fprintf(b.out, "%-9s %s\n", s.name+":", o.line)
+			fmt.Fprintf(b.out, "%-9s %s [load average %.2f before, %.2f after]\n", s.name+":", o.line, sr.LoadBefore, sr.LoadAfter)
 		}
 		r.Scenarios = append(r.Scenarios, sr)
 		r.Results = append(r.Results, o.results...)
+		r.Figures.merge(o.figures)
 	}
 	return r
 }

@@ -2,9 +2,15 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"net/smtp"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -105,5 +111,82 @@ func TestScanMix(t *testing.T) {
 	}
 	if count[scanFirst] != checkinGuests || count[scanRepeat] != checkinRepeats || count[scanForged] != checkinForged {
 		t.Errorf("mix: %v", count)
+	}
+}
+
+// TestFloorServer: the floor answers its three routes, and the insert floor
+// stores each registration it answers, through the same load function the
+// register scenario uses.
+func TestFloorServer(t *testing.T) {
+	static := []byte(strings.Repeat("agenda ", 2000))
+	db := filepath.Join(t.TempDir(), "floor.db")
+	h, closeDB, err := newFloorHandler(db, static)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDB()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	client := newLoadClient(4)
+	var n atomic.Int64
+	if why, ok := getter(client, srv.URL+"/static", &n)(context.Background(), 1); !ok || n.Load() != int64(len(static)) {
+		t.Errorf("static: %s, %d bytes, want %d", why, n.Load(), len(static))
+	}
+	if why, ok := getter(client, srv.URL+"/hello", nil)(context.Background(), 1); !ok {
+		t.Errorf("hello: %s", why)
+	}
+	ev := &benchEvent{slug: "x", session: "s1", answers: map[string]any{"q": "a"}}
+	res := load{clients: 4, max: 30, do: registrant{client: client, url: srv.URL + "/insert", tag: "floor", event: ev}.register}.run(context.Background())
+	if res.OK != 30 || res.Outcomes["confirmed"] != 30 {
+		t.Fatalf("insert floor: %d of 30 ok, outcomes %v, failures %v", res.OK, res.Outcomes, res.Failures)
+	}
+	closeDB()
+	conn, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var rows int
+	var email string
+	if err := conn.QueryRow("SELECT count(*), max(email) FROM registrations").Scan(&rows, &email); err != nil || rows != 30 || email != "floor-0000030@example.org" {
+		t.Errorf("floor stored %d rows (last %q), %v; want 30", rows, email, err)
+	}
+}
+
+// TestFloorHalves: a floor measured in two parts adds them up, and the
+// figures come out at the top level of the JSON summary.
+func TestFloorHalves(t *testing.T) {
+	a := &loadResult{Requests: 10, OK: 9, Elapsed: time.Second, Outcomes: map[string]int{"200": 9}, Failures: map[string]int{"x": 1},
+		latency: []time.Duration{3, 1, 2}}
+	b := &loadResult{Requests: 20, OK: 20, Elapsed: 3 * time.Second, Outcomes: map[string]int{"200": 20}, latency: []time.Duration{5, 4}}
+	m := mergeLoads(a, b)
+	if m.OK != 29 || m.Requests != 30 || m.Elapsed != 4*time.Second || m.Outcomes["200"] != 29 || m.Failures["x"] != 1 {
+		t.Errorf("merged %+v", m)
+	}
+	if got := m.Rate(); got != 29.0/4 {
+		t.Errorf("rate %v, want %v", got, 29.0/4)
+	}
+	if got := m.Percentile(1); got != 5 {
+		t.Errorf("max latency %v, want 5", got)
+	}
+	r := Report{Note: "x"}
+	r.Figures.merge(Figures{BaselineInsertPerS: ptr(9000), RegistrationsPerS: ptr(5400), RegistrationsRatio: ptr(0.6)})
+	r.Figures.merge(Figures{AgendaRatio: ptr(0.7)})
+	path := filepath.Join(t.TempDir(), "out.json")
+	if err := r.writeJSON(path); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	var top map[string]any
+	if err := json.Unmarshal(data, &top); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]float64{"baseline_insert_per_s": 9000, "registrations_per_s": 5400, "registrations_ratio": 0.6, "agenda_ratio": 0.7} {
+		if top[k] != want {
+			t.Errorf("%s = %v, want %v", k, top[k], want)
+		}
+	}
+	if _, ok := top["baseline_static_per_s"]; ok {
+		t.Error("a floor that was not measured is in the summary")
 	}
 }

@@ -27,7 +27,8 @@ type launcher struct {
 	bin     string
 	work    string // logs go here
 	smtpURL string
-	started int // numbers the log files
+	started int  // numbers the log files
+	profile bool // run foyer with its profiler on a free loopback port
 }
 
 // Foyer is one `foyer serve --demo` process on a loopback port.
@@ -36,6 +37,8 @@ type Foyer struct {
 	Data string // FOYER_DATA
 	// Healthy is the time from exec to the first 200 on GET /healthz.
 	Healthy time.Duration
+	// PprofURL is http://ADDR of foyer's profiler, "" when it runs none.
+	PprofURL string
 
 	proc    *foyerproc.Process
 	logPath string
@@ -62,14 +65,24 @@ func (l *launcher) launch(ctx context.Context, data string) (*Foyer, error) {
 	if f.logFile, err = os.Create(f.logPath); err != nil {
 		return nil, err
 	}
+	env := []string{
+		"FOYER_RATE_LIMIT=off",
+		"FOYER_ADMIN_PASSWORD=" + adminPassword,
+		"FOYER_SMTP_URL=" + l.smtpURL,
+	}
+	if l.profile {
+		addr, err := foyerproc.FreeAddr()
+		if err != nil {
+			f.logFile.Close()
+			return nil, err
+		}
+		env = append(env, "FOYER_PPROF_ADDR="+addr)
+		f.PprofURL = "http://" + addr
+	}
 	f.proc, err = foyerproc.Start(foyerproc.Options{
 		Binary: l.bin,
 		Data:   data,
-		Env: []string{
-			"FOYER_RATE_LIMIT=off",
-			"FOYER_ADMIN_PASSWORD=" + adminPassword,
-			"FOYER_SMTP_URL=" + l.smtpURL,
-		},
+		Env:    env,
 		Args:   []string{"serve", "--demo"},
 		Stdout: f.logFile,
 		Stderr: f.logFile,

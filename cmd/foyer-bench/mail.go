@@ -49,7 +49,7 @@ func runMail(ctx context.Context, b *bench) (outcome, error) {
 	detail := fmt.Sprintf("%s emails in %.1f s from the first registration (registering took %.1f s, %s/s while the outbox drained after it)",
 		thousands(tally.Messages), span.Seconds(), registered.Sub(started).Seconds(), thousands(int(drainRate)))
 	if cpuOK {
-		detail += "; " + share.String()
+		detail += "; " + share.String() + "; " + share.per("foyer", span, tally.Messages, "registration and its email")
 	}
 	rows := []Result{
 		measured("mail", "confirmation emails/s", rate, "emails/s", perSecond(rate, "emails/s"), atLeast(100, "≥ 100/s")),

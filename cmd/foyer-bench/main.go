@@ -6,7 +6,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/foyer-bench [--foyer PATH] [--only startup,agenda,mail,register] [--json FILE] [--strict]
+//	go run ./cmd/foyer-bench [--foyer PATH] [--only startup,agenda,mail,register] [--json FILE] [--strict] [--profile DIR]
 //
 // Without --foyer it builds ./cmd/foyer into a temporary folder first. All
 // traffic stays on loopback. The load generator runs on the same machine as
@@ -34,6 +34,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == floorServerArg {
+		os.Exit(serveFloor(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -51,6 +54,7 @@ type options struct {
 	mailCount        int           // confirmations the mail scenario waits for
 	mailTimeout      time.Duration // how long it waits for them
 	keep             bool          // keep the work folder (data, logs)
+	profileDir       string        // save foyer's profiles of each load here
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -69,6 +73,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.mailCount, "mail-count", 1000, "registrations whose confirmation emails the mail scenario waits for")
 	fs.DurationVar(&o.mailTimeout, "mail-timeout", 2*time.Minute, "how long the mail scenario waits for its emails")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder with the data folders and foyer's logs")
+	fs.StringVar(&o.profileDir, "profile", "", "run foyer with its profiler on loopback and save its CPU, allocation, mutex, block and heap profiles of each load in this folder")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -96,6 +101,11 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("--mail-count: at least 1")
 	case o.maxRegistrations < 1:
 		return o, errors.New("--max-registrations: at least 1")
+	}
+	if o.profileDir != "" {
+		if err := os.MkdirAll(o.profileDir, 0o755); err != nil {
+			return o, fmt.Errorf("--profile: %w", err)
+		}
 	}
 	return o, nil
 }

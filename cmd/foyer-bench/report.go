@@ -87,6 +87,7 @@ type Report struct {
 	Foyer     FoyerInfo        `json:"foyer"`
 	Clients   int              `json:"clients"`
 	Note      string           `json:"note"`
+	Figures                    // the headline numbers and ratios, at the top level
 	Scenarios []ScenarioReport `json:"scenarios"`
 	Results   []Result         `json:"results"`
 	Problems  []string         `json:"problems,omitempty"`
@@ -99,6 +100,9 @@ type Machine struct {
 	OS         string `json:"os"`
 	Arch       string `json:"arch"`
 	Go         string `json:"go"`
+	// LoadAvg is the one-minute load average when the run began: above
+	// the number of CPUs, other work competed with the measurement.
+	LoadAvg float64 `json:"load_average"`
 }
 
 // FoyerInfo names the binary that was measured.
@@ -113,6 +117,9 @@ type ScenarioReport struct {
 	Seconds float64 `json:"seconds"`
 	Line    string  `json:"line,omitempty"`
 	Error   string  `json:"error,omitempty"`
+	// One-minute load averages when the scenario began and ended.
+	LoadBefore float64 `json:"load_average_before"`
+	LoadAfter  float64 `json:"load_average_after"`
 }
 
 // has reports whether any row has that status.
