@@ -90,7 +90,37 @@ CREATE TABLE events (
     updated_at       TEXT NOT NULL,
     -- Countries at the top of the registration form's list: a JSON array
     -- of ISO 3166 codes (["DE", "CN"]).
-    focus_countries  TEXT NOT NULL DEFAULT '[]'
+    focus_countries  TEXT NOT NULL DEFAULT '[]',
+    -- Who runs the event as guests see it (programme.Organiser as JSON:
+    -- name, contact, logo, colour, imprint and privacy policy); gaps are
+    -- filled from the installation's defaults in settings.
+    organiser        TEXT NOT NULL DEFAULT '{}',
+    -- Days before the start that confirmed guests get a reminder with
+    -- their ticket (0: none), and days after the end that their personal
+    -- data is kept before organisers are reminded to remove it.
+    reminder_days    INTEGER NOT NULL DEFAULT 2,
+    retention_days   INTEGER NOT NULL DEFAULT 180
+);
+
+-- Settings of the installation, one JSON value per key: "organiser" holds
+-- the defaults of every event's organiser block.
+CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Images foyer stores itself (speaker photos, logos, favicons), scaled and
+-- stripped of metadata by internal/media, named by the hash of their bytes
+-- and served at /media/NAME. Kept in the database so that a backup holds
+-- them and a programme and its images commit together.
+CREATE TABLE media (
+    name         TEXT PRIMARY KEY,            -- hash and extension: 3f9a….jpg
+    content_type TEXT NOT NULL,
+    width        INTEGER NOT NULL,
+    height       INTEGER NOT NULL,
+    data         BLOB NOT NULL,
+    created_at   TEXT NOT NULL
 );
 
 CREATE TABLE rooms (

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 func importCmd(ctx context.Context, env Env, args []string) error {
@@ -22,7 +24,7 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 		err = e.Validate()
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", args[0], err)
+		return fmt.Errorf("%s: %s", args[0], view.ProgrammeError("en", err))
 	}
 	a, err := open(ctx, env)
 	if err != nil {
@@ -30,9 +32,13 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 	}
 	defer a.Close()
 	created, err := a.Store.SaveEvent(ctx, e)
+	var invalid *programme.Error
+	if errors.As(err, &invalid) {
+		return fmt.Errorf("%s: %s", args[0], view.ProgrammeError("en", invalid))
+	}
 	if err != nil {
 		if conflict, ok := store.IsProgrammeConflict(err); ok {
-			return fmt.Errorf("%s: %w", args[0], conflict)
+			return fmt.Errorf("%s: %s", args[0], view.ProgrammeError("en", conflict))
 		}
 		return err
 	}

@@ -51,3 +51,23 @@ func join(base string, part []string) string {
 	}
 	return base
 }
+
+// Media is an image that foyer stores (a speaker's photo, a logo), named by
+// the hash of its bytes.
+func Media(name string) string { return "/media/" + url.PathEscape(name) }
+
+// Legal is the address of an organiser's legal page ("imprint" or
+// "privacy"): the organiser's own page when it names one (external), foyer's
+// page of a text written in it (written), or "" for none. slug is the
+// event, "" for the site's defaults.
+func Legal(slug, page, external string, written bool) string {
+	switch {
+	case external != "":
+		return external
+	case !written:
+		return ""
+	case slug == "":
+		return "/" + page
+	}
+	return Event(slug, page)
+}

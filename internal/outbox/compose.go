@@ -5,6 +5,7 @@ import (
 	"context"
 	netmail "net/mail"
 	"strconv"
+	"strings"
 
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/links"
@@ -30,6 +31,49 @@ type mailView struct {
 	Ticket    bool
 	ManageURL string
 	EventURL  string
+	// Brand is the organiser the email comes from.
+	Brand mailBrand
+}
+
+// mailBrand is the organiser as an email shows it: every address absolute,
+// the colour one that reads on white.
+type mailBrand struct {
+	Name    string
+	Logo    string
+	Colour  string
+	Email   string
+	Imprint string
+	Privacy string
+}
+
+// defaultMailColour is the accent of emails whose organiser names none.
+const defaultMailColour = "#0b4f8a"
+
+// brand builds the organiser's brand for an event's emails.
+func (m *Worker) brand(ctx context.Context, ev *store.Event) (mailBrand, error) {
+	defaults, _, err := m.store.OrganiserDefaults(ctx)
+	if err != nil {
+		return mailBrand{}, err
+	}
+	o := ev.Organiser.Merge(defaults)
+	abs := func(ref string) string {
+		if strings.HasPrefix(ref, "/") {
+			return links.Absolute(m.cfg.BaseURL, ref)
+		}
+		return ref
+	}
+	b := mailBrand{
+		Name: o.Name, Email: o.Email, Colour: view.ReadableColour(o.Colour),
+		Imprint: abs(links.Legal(ev.Slug, "imprint", o.ImprintURL, len(o.Imprint) > 0)),
+		Privacy: abs(links.Legal(ev.Slug, "privacy", o.PrivacyURL, len(o.Privacy) > 0)),
+	}
+	if strings.HasPrefix(o.Logo, "/") || strings.HasPrefix(o.Logo, "https://") || strings.HasPrefix(o.Logo, "http://") {
+		b.Logo = abs(o.Logo)
+	}
+	if b.Colour == "" {
+		b.Colour = defaultMailColour
+	}
+	return b, nil
 }
 
 type mailSession struct {
@@ -54,6 +98,9 @@ func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 		Kind: it.Kind, Lang: lang, Fallback: ev.DefaultLanguage, Reg: reg, Event: ev.Event,
 		Ticket:   registration.MailCarriesTicket(it.Kind, reg.Status),
 		EventURL: links.Absolute(m.cfg.BaseURL, links.Event(ev.Slug)),
+	}
+	if v.Brand, err = m.brand(ctx, ev); err != nil {
+		return nil, err
 	}
 	g := reg.Greeting()
 	v.Greeting = i18n.T(lang, g.Key, i18n.T(lang, g.Title), g.Surname, g.Name)

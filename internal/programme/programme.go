@@ -68,6 +68,8 @@ type Event struct {
 	Speakers        []Speaker    `json:"speakers"`
 	Sessions        []Session    `json:"sessions"`
 	Questions       []Question   `json:"questions"`
+	// Organiser is who runs the event: brand, contact and legal pages.
+	Organiser *Organiser `json:"organiser,omitempty"`
 }
 
 // Venue is where the event takes place.
@@ -90,6 +92,39 @@ type Registration struct {
 	// country list, in this order, above all countries in the reader's
 	// alphabetical order.
 	FocusCountries []string `json:"focus_countries,omitempty"`
+	// ReminderDays is how many days before the event confirmed guests get
+	// a reminder with their ticket; 0 sends none, and left out it is
+	// DefaultReminderDays.
+	ReminderDays *int `json:"reminder_days,omitempty"`
+	// RetentionDays is how long after the event its guests' personal data
+	// is kept before organisers are reminded to remove it; left out it is
+	// DefaultRetentionDays.
+	RetentionDays *int `json:"retention_days,omitempty"`
+}
+
+// Defaults and bounds of the reminder and the retention period, in days.
+const (
+	DefaultReminderDays  = 2
+	MaxReminderDays      = 60
+	DefaultRetentionDays = 180
+	MaxRetentionDays     = 3650
+)
+
+// Reminder returns the days before the event the reminder goes out, 0 for
+// none.
+func (r Registration) Reminder() int {
+	if r.ReminderDays == nil {
+		return DefaultReminderDays
+	}
+	return *r.ReminderDays
+}
+
+// Retention returns the days after the event personal data is kept.
+func (r Registration) Retention() int {
+	if r.RetentionDays == nil {
+		return DefaultRetentionDays
+	}
+	return *r.RetentionDays
 }
 
 // Room is a place where sessions happen.
@@ -260,7 +295,7 @@ func Decode(data []byte) (*Event, error) {
 	// Only white space may follow the value. (dec.More would let a stray
 	// closing bracket through.)
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{Problems: []Problem{{Where: lineCol(data, dec.InputOffset()), Message: "data after the JSON value"}}, Decoding: true}
+		return nil, &Error{Problems: []Problem{problem(lineCol(data, dec.InputOffset()), "trailing_data")}, Decoding: true}
 	}
 	return &e, nil
 }

@@ -17,10 +17,19 @@ import (
 	"github.com/foyer-events/foyer/internal/languages"
 )
 
-// Problem is one thing wrong with programme JSON, and where it is.
+// Problem is one thing wrong with programme JSON, and where it is. What is
+// wrong is a message key of the catalogues (programme.error.*) with its
+// arguments: the API, the pages and the command line put it into their
+// reader's language (internal/view).
 type Problem struct {
-	Where   string // e.g. sessions[3] "keynote-twins".ends_at
-	Message string
+	Where string // e.g. sessions[3] "keynote-twins".ends_at
+	Key   string
+	Args  []any
+}
+
+// problem builds a Problem with a key of the programme.error.* family.
+func problem(where, key string, args ...any) Problem {
+	return Problem{Where: where, Key: "programme.error." + key, Args: args}
 }
 
 // Error lists everything wrong with a programme, so that an organiser fixes a
@@ -32,24 +41,15 @@ type Error struct {
 	Decoding bool
 }
 
+// Error lists the places and message keys; readers get the messages in
+// their language from view.ProgrammeProblems.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("programme is not valid:")
 	for _, p := range e.Problems {
-		fmt.Fprintf(&b, "\n  %s: %s", p.Where, p.Message)
+		fmt.Fprintf(&b, "\n  %s: %s %v", p.Where, p.Key, p.Args)
 	}
 	return b.String()
-}
-
-// Fields returns the problems keyed by place, for the JSON error shape.
-func (e *Error) Fields() map[string]string {
-	f := make(map[string]string, len(e.Problems))
-	for _, p := range e.Problems {
-		if _, dup := f[p.Where]; !dup {
-			f[p.Where] = p.Message
-		}
-	}
-	return f
 }
 
 // describeJSONError turns a decoding error into a Problem that names the line
@@ -65,21 +65,21 @@ func describeDecoding(data []byte, err error) *Error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		return &Error{Problems: []Problem{{Where: lineCol(data, syntax.Offset), Message: "broken JSON: " + syntax.Error()}}}
+		return &Error{Problems: []Problem{problem(lineCol(data, syntax.Offset), "broken_json", syntax.Error())}}
 	case errors.As(err, &typ):
 		where := lineCol(data, typ.Offset)
 		if typ.Field != "" {
 			where += " (" + typ.Field + ")"
 		}
-		return &Error{Problems: []Problem{{Where: where, Message: fmt.Sprintf("expected %s, found a JSON %s", typ.Type, typ.Value)}}}
+		return &Error{Problems: []Problem{problem(where, "wrong_type", typ.Type.String(), typ.Value)}}
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return &Error{Problems: []Problem{{Where: "file", Message: "empty or cut short"}}}
+		return &Error{Problems: []Problem{problem("file", "cut_short")}}
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return &Error{Problems: []Problem{{Where: "field " + f, Message: "unknown field (misspelt?)"}}}
+		return &Error{Problems: []Problem{problem("field "+f, "unknown_field")}}
 	}
-	return &Error{Problems: []Problem{{Where: "file", Message: strings.TrimPrefix(msg, "json: ")}}}
+	return &Error{Problems: []Problem{problem("file", "decode", strings.TrimPrefix(msg, "json: "))}}
 }
 
 func lineCol(data []byte, offset int64) string {
@@ -102,7 +102,7 @@ var (
 func (e *Event) Validate() error {
 	v := &validator{}
 	if !slugPattern.MatchString(e.Slug) {
-		v.add("slug", "required: lower-case letters, digits and hyphens, at most 80")
+		v.add("slug", "slug")
 	}
 	v.line("title", e.Title, true, 300)
 	v.line("subtitle", e.Subtitle, false, 300)
@@ -110,35 +110,40 @@ func (e *Event) Validate() error {
 	v.line("venue.name", e.Venue.Name, false, 300)
 	v.line("venue.address", e.Venue.Address, false, 500)
 	if e.Timezone == "" {
-		v.add("timezone", "required: an IANA time zone such as Europe/Berlin")
+		v.add("timezone", "timezone_required")
 	} else if _, err := time.LoadLocation(e.Timezone); err != nil || e.Timezone == "Local" {
-		v.add("timezone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Berlin", e.Timezone))
+		v.add("timezone", "timezone", e.Timezone)
 	}
 	v.span("", e.StartsAt, e.EndsAt)
-	if !slices.Contains([]string{"draft", "published", "archived"}, e.Status) {
-		v.add("status", "must be draft, published or archived")
+	if !slices.Contains(Statuses, e.Status) {
+		v.add("status", "one_of", strings.Join(Statuses, ", "))
 	}
 	v.capacity("capacity", e.Capacity)
 	if !languages.Valid(e.DefaultLanguage) {
-		v.add("default_language", "must be en, de or zh")
+		v.add("default_language", "language", strings.Join(languages.All, ", "))
 	}
 	r := e.Registration
 	if r.Mode != "open" && r.Mode != "approval" {
-		v.add("registration.mode", "must be open or approval")
+		v.add("registration.mode", "one_of", "open, approval")
 	}
 	v.time("registration.opens_at", r.OpensAt, false)
 	v.time("registration.closes_at", r.ClosesAt, false)
 	if !r.OpensAt.IsZero() && !r.ClosesAt.IsZero() && !r.ClosesAt.After(r.OpensAt.Time) {
-		v.add("registration.closes_at", "must be after registration.opens_at")
+		v.add("registration.closes_at", "after", "registration.opens_at")
 	}
 	v.str("registration.privacy_version", r.PrivacyVersion, 40)
 	v.text("registration.privacy_text", r.PrivacyText, false, 20000)
 	for i, code := range r.FocusCountries {
 		if reg, err := language.ParseRegion(code); err != nil || !reg.IsCountry() || reg.String() != code {
-			v.add(fmt.Sprintf("registration.focus_countries[%d]", i), fmt.Sprintf("%q is not a country code such as DE or CN", code))
+			v.add(fmt.Sprintf("registration.focus_countries[%d]", i), "country", code)
 		} else if slices.Contains(r.FocusCountries[:i], code) {
-			v.add(fmt.Sprintf("registration.focus_countries[%d]", i), fmt.Sprintf("%q appears twice", code))
+			v.add(fmt.Sprintf("registration.focus_countries[%d]", i), "twice", code)
 		}
+	}
+	v.days("registration.reminder_days", r.ReminderDays, MaxReminderDays)
+	v.days("registration.retention_days", r.RetentionDays, MaxRetentionDays)
+	if e.Organiser != nil {
+		e.Organiser.validate(v, "organiser")
 	}
 
 	rooms := map[string]bool{}
@@ -159,26 +164,23 @@ func (e *Event) Validate() error {
 		v.line(at+".job_title", s.JobTitle, false, 300)
 		v.str(at+".country", s.Country, 2)
 		v.text(at+".bio", s.Bio, false, 5000)
-		v.str(at+".photo", s.Photo, 2000)
-		if s.Photo != "" && !strings.HasPrefix(s.Photo, "https://") && !strings.HasPrefix(s.Photo, "http://") && !strings.HasPrefix(s.Photo, "/") {
-			v.add(at+".photo", "must be an http(s) URL or a path starting with /")
-		}
+		v.image(at+".photo", s.Photo)
 		if s.Email != "" && !strings.Contains(s.Email, "@") {
-			v.add(at+".email", "is not an email address")
+			v.add(at+".email", "email")
 		}
 	}
 	sessions := map[string]bool{}
 	for i, s := range e.Sessions {
 		at := v.id(fmt.Sprintf("sessions[%d]", i), ".id", s.ID, keyPattern, sessions)
 		if !slices.Contains(Kinds, s.Kind) {
-			v.add(at+".kind", "must be one of "+strings.Join(Kinds, ", "))
+			v.add(at+".kind", "one_of", strings.Join(Kinds, ", "))
 		}
 		if s.Room != "" && !rooms[s.Room] {
-			v.add(at+".room", fmt.Sprintf("unknown room %q", s.Room))
+			v.add(at+".room", "unknown_room", s.Room)
 		}
 		v.line(at+".track", s.Track, false, 100)
 		if s.Language != "" && !languages.Valid(s.Language) {
-			v.add(at+".language", "must be en, de or zh")
+			v.add(at+".language", "language", strings.Join(languages.All, ", "))
 		}
 		v.capacity(at+".capacity", s.Capacity)
 		v.span(at+".", s.StartsAt, s.EndsAt)
@@ -189,13 +191,13 @@ func (e *Event) Validate() error {
 		for j, ss := range s.Speakers {
 			sat := fmt.Sprintf("%s.speakers[%d]", at, j)
 			if !speakers[ss.Speaker] {
-				v.add(sat+".speaker", fmt.Sprintf("unknown speaker %q", ss.Speaker))
+				v.add(sat+".speaker", "unknown_speaker", ss.Speaker)
 			} else if seen[ss.Speaker] {
-				v.add(sat+".speaker", fmt.Sprintf("%q appears twice in this session", ss.Speaker))
+				v.add(sat+".speaker", "speaker_twice", ss.Speaker)
 			}
 			seen[ss.Speaker] = true
 			if !slices.Contains(Roles, ss.Role) {
-				v.add(sat+".role", "must be one of "+strings.Join(Roles, ", "))
+				v.add(sat+".role", "one_of", strings.Join(Roles, ", "))
 			}
 		}
 	}
@@ -203,21 +205,21 @@ func (e *Event) Validate() error {
 	for i, q := range e.Questions {
 		at := v.id(fmt.Sprintf("questions[%d]", i), ".id", q.ID, keyPattern, questions)
 		if !slices.Contains(QuestionTypes, q.Type) {
-			v.add(at+".type", "must be one of "+strings.Join(QuestionTypes, ", "))
+			v.add(at+".type", "one_of", strings.Join(QuestionTypes, ", "))
 		}
 		v.line(at+".label", q.Label, true, 500)
 		choice := q.Type == "choice" || q.Type == "multichoice"
 		if choice && len(q.Options) == 0 {
-			v.add(at+".options", "a choice question needs options")
+			v.add(at+".options", "options_needed")
 		}
 		if !choice && len(q.Options) > 0 {
-			v.add(at+".options", "only choice and multichoice questions have options")
+			v.add(at+".options", "options_not_allowed")
 		}
 		values := map[string]bool{}
 		for j, o := range q.Options {
 			oat := fmt.Sprintf("%s.options[%d]", at, j)
 			if strings.TrimSpace(o.Value) == "" || values[o.Value] {
-				v.add(oat+".value", "required and unique within the question")
+				v.add(oat+".value", "option_value")
 			}
 			values[o.Value] = true
 			v.line(oat+".label", o.Label, true, 300)
@@ -229,6 +231,10 @@ func (e *Event) Validate() error {
 	return nil
 }
 
+// Statuses are the states of an event: a draft only organisers see,
+// published, and archived (still public, closed for registration).
+var Statuses = []string{"draft", "published", "archived"}
+
 type validator struct{ problems []Problem }
 
 // id checks the id of an item in a list (its format, and that no other item
@@ -237,34 +243,34 @@ type validator struct{ problems []Problem }
 func (v *validator) id(at, field, id string, pattern *regexp.Regexp, seen map[string]bool) string {
 	switch {
 	case !pattern.MatchString(id) && pattern == slugPattern:
-		v.add(at+field, "required: lower-case letters, digits and hyphens")
+		v.add(at+field, "id_slug")
 	case !pattern.MatchString(id):
-		v.add(at+field, "required: letters, digits, - _ .")
+		v.add(at+field, "id_key")
 	case seen[id]:
-		v.add(at+field, fmt.Sprintf("%q appears twice", id))
+		v.add(at+field, "twice", id)
 	}
 	seen[id] = true
 	return fmt.Sprintf("%s %q", at, id)
 }
 
-func (v *validator) add(where, msg string) {
-	v.problems = append(v.problems, Problem{Where: where, Message: msg})
+func (v *validator) add(where, key string, args ...any) {
+	v.problems = append(v.problems, problem(where, key, args...))
 }
 
 func (v *validator) str(where, s string, max int) {
 	switch {
 	case !utf8.ValidString(s):
-		v.add(where, "is not valid UTF-8")
+		v.add(where, "utf8")
 	case utf8.RuneCountInString(s) > max:
-		v.add(where, fmt.Sprintf("longer than %d characters", max))
+		v.add(where, "too_long", max)
 	case strings.ContainsFunc(s, IsControl):
-		v.add(where, "contains control characters")
+		v.add(where, "control")
 	}
 }
 
 func (v *validator) text(where string, t Text, required bool, max int) {
 	if required && t.In("en", "en") == "" {
-		v.add(where, "required in at least one of en, de, zh")
+		v.add(where, "text_required", strings.Join(languages.All, ", "))
 	}
 	for lang, s := range t {
 		at := where + "." + lang
@@ -272,13 +278,13 @@ func (v *validator) text(where string, t Text, required bool, max int) {
 		case lang == "" && len(t) == 1: // a plain string, for all languages
 			at = where
 		case !languages.Valid(lang):
-			v.add(where, fmt.Sprintf("unknown language %q (use en, de, zh)", lang))
+			v.add(where, "unknown_language", lang, strings.Join(languages.All, ", "))
 			continue
 		}
 		if !utf8.ValidString(s) {
-			v.add(at, "is not valid UTF-8")
+			v.add(at, "utf8")
 		} else if utf8.RuneCountInString(s) > max {
-			v.add(at, fmt.Sprintf("longer than %d characters", max))
+			v.add(at, "too_long", max)
 		}
 	}
 }
@@ -294,7 +300,7 @@ func (v *validator) line(where string, t Text, required bool, max int) {
 		}
 		if languages.Valid(lang) || at == where {
 			if strings.ContainsFunc(s, IsControl) {
-				v.add(at, "must be one line, without line breaks or other control characters")
+				v.add(at, "one_line")
 			}
 		}
 	}
@@ -306,19 +312,19 @@ func (v *validator) within(prefix string, start, end, eventStart, eventEnd Time)
 		return // reported elsewhere
 	}
 	if start.Before(eventStart.Time) {
-		v.add(prefix+"starts_at", fmt.Sprintf("before the event starts (%s)", eventStart.Format(time.RFC3339)))
+		v.add(prefix+"starts_at", "before_event", eventStart.Format(time.RFC3339))
 	}
 	if end.After(eventEnd.Time) {
-		v.add(prefix+"ends_at", fmt.Sprintf("after the event ends (%s)", eventEnd.Format(time.RFC3339)))
+		v.add(prefix+"ends_at", "after_event", eventEnd.Format(time.RFC3339))
 	}
 }
 
 func (v *validator) time(where string, t Time, required bool) {
 	switch {
 	case t.Raw != "":
-		v.add(where, fmt.Sprintf("%q is not a date and time like 2027-04-13T09:00:00+02:00", t.Raw))
+		v.add(where, "time", t.Raw)
 	case t.IsZero() && required:
-		v.add(where, "required, like 2027-04-13T09:00:00+02:00")
+		v.add(where, "time_required")
 	}
 }
 
@@ -326,12 +332,18 @@ func (v *validator) span(prefix string, start, end Time) {
 	v.time(prefix+"starts_at", start, true)
 	v.time(prefix+"ends_at", end, true)
 	if !start.IsZero() && !end.IsZero() && !end.After(start.Time) {
-		v.add(prefix+"ends_at", "must be after starts_at")
+		v.add(prefix+"ends_at", "after", "starts_at")
 	}
 }
 
 func (v *validator) capacity(where string, c *int) {
 	if c != nil && (*c < 1 || *c > 1_000_000) {
-		v.add(where, "must be a whole number from 1 to 1000000, or left out for unlimited")
+		v.add(where, "capacity")
+	}
+}
+
+func (v *validator) days(where string, d *int, max int) {
+	if d != nil && (*d < 0 || *d > max) {
+		v.add(where, "days", max)
 	}
 }

@@ -89,6 +89,23 @@ WHEN OLD.status <> NEW.status BEGIN
         json_object('session', NEW.session_id, 'from', OLD.status, 'to', NEW.status));
 END;
 `},
+	{10, "the organiser's brand and legal pages, installation settings, stored images, reminder and retention days", `
+ALTER TABLE events ADD COLUMN organiser TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE events ADD COLUMN reminder_days INTEGER NOT NULL DEFAULT 2;
+ALTER TABLE events ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 180;
+CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE media (
+    name         TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    width        INTEGER NOT NULL,
+    height       INTEGER NOT NULL,
+    data         BLOB NOT NULL,
+    created_at   TEXT NOT NULL
+);`},
 }
 
 // migration is one numbered step of the schema.

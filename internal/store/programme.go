@@ -130,17 +130,20 @@ func (s *Store) loadEventFresh(ctx context.Context, slug string) (*Event, error)
 func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
 	e := &programme.Event{Slug: slug}
 	ev := &Event{Event: e, SessionIDs: map[string]int64{}}
-	var title, subtitle, description, venueName, venueAddress, privacyText, focus, startsAt, endsAt string
+	var title, subtitle, description, venueName, venueAddress, privacyText, focus, startsAt, endsAt, organiser string
+	var reminderDays, retentionDays int
 	var opens, closes sql.NullString
 	var capacity sql.NullInt64
 	var priv, pub []byte
 	err := tx.QueryRowContext(ctx, `SELECT id, title, subtitle, description, venue_name, venue_address, timezone,
 		starts_at, ends_at, status, capacity, default_language, reg_mode, reg_opens_at, reg_closes_at, waitlist,
-		privacy_version, privacy_text, focus_countries, ticket_private_key, ticket_public_key, updated_at
+		privacy_version, privacy_text, focus_countries, ticket_private_key, ticket_public_key, updated_at,
+		organiser, reminder_days, retention_days
 		FROM events WHERE slug = ?`, slug).Scan(
 		&ev.ID, &title, &subtitle, &description, &venueName, &venueAddress, &e.Timezone, &startsAt, &endsAt,
 		&e.Status, &capacity, &e.DefaultLanguage, &e.Registration.Mode, &opens, &closes, &e.Registration.Waitlist,
-		&e.Registration.PrivacyVersion, &privacyText, &focus, &priv, &pub, &ev.Version)
+		&e.Registration.PrivacyVersion, &privacyText, &focus, &priv, &pub, &ev.Version,
+		&organiser, &reminderDays, &retentionDays)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +151,11 @@ func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
 	e.Venue.Name, e.Venue.Address = scanText(venueName), scanText(venueAddress)
 	e.Registration.PrivacyText = scanText(privacyText)
 	json.Unmarshal([]byte(focus), &e.Registration.FocusCountries)
+	var o programme.Organiser
+	if json.Unmarshal([]byte(organiser), &o) == nil && !o.Empty() {
+		e.Organiser = &o
+	}
+	e.Registration.ReminderDays, e.Registration.RetentionDays = &reminderDays, &retentionDays
 	e.StartsAt, e.EndsAt = programme.At(parseTime(startsAt)), programme.At(parseTime(endsAt))
 	e.Registration.OpensAt, e.Registration.ClosesAt = programme.At(parseNullTime(opens)), programme.At(parseNullTime(closes))
 	e.Capacity = intPtr(capacity)

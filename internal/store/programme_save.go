@@ -28,7 +28,19 @@ func (e *ErrProgramme) Error() string {
 // waiting lists, in order. It returns whether the event was created. The event
 // must have passed Validate.
 func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool, err error) {
+	// Images handed in as data: URIs are stored as files of foyer's own,
+	// made before the transaction: scaling a photo must not hold up the
+	// writer.
+	images, err := takeImages(e)
+	if err != nil {
+		return false, err
+	}
 	err = s.tx(ctx, func(tx *writeTx) error {
+		for _, img := range images {
+			if err := putMedia(ctx, tx, img); err != nil {
+				return err
+			}
+		}
 		var id int64
 		err := tx.QueryRowContext(ctx, "SELECT id FROM events WHERE slug = ?", e.Slug).Scan(&id)
 		switch {
@@ -75,11 +87,11 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 	_, err := tx.ExecContext(ctx, `UPDATE events SET title = ?, subtitle = ?, description = ?, venue_name = ?,
 		venue_address = ?, timezone = ?, starts_at = ?, ends_at = ?, status = ?, capacity = ?, default_language = ?,
 		reg_mode = ?, reg_opens_at = ?, reg_closes_at = ?, waitlist = ?, privacy_version = ?, privacy_text = ?,
-		focus_countries = ?, updated_at = ? WHERE id = ?`,
+		focus_countries = ?, organiser = ?, reminder_days = ?, retention_days = ?, updated_at = ? WHERE id = ?`,
 		jsonText(e.Title), jsonText(e.Subtitle), jsonText(e.Description), jsonText(e.Venue.Name), jsonText(e.Venue.Address),
 		e.Timezone, formatTime(e.StartsAt.Time), formatTime(e.EndsAt.Time), e.Status, e.Capacity, e.DefaultLanguage,
 		r.Mode, nullTime(r.OpensAt.Time), nullTime(r.ClosesAt.Time), r.Waitlist, privacyVersion, jsonText(r.PrivacyText),
-		jsonList(r.FocusCountries), now(), eventID)
+		jsonList(r.FocusCountries), jsonText(e.Organiser), r.Reminder(), r.Retention(), now(), eventID)
 	if err != nil {
 		return err
 	}
@@ -142,7 +154,7 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 		}
 		if n > 0 {
 			problems = append(problems, programme.Problem{Where: fmt.Sprintf("sessions %q", key),
-				Message: fmt.Sprintf("missing from the file but %d attendees signed up for it; keep it or move them first", n)})
+				Key: "programme.error.session_has_attendees", Args: []any{n}})
 			delete(goneSessions, key)
 		}
 	}
@@ -296,9 +308,8 @@ func capacityConflicts(ctx context.Context, tx *writeTx, eventID int64, e *progr
 			return err
 		}
 		if confirmed > *capacity {
-			problems = append(problems, programme.Problem{Where: where, Message: fmt.Sprintf(
-				"%d places are confirmed already, more than the new capacity of %d: keep it at %d or more, or cancel registrations first",
-				confirmed, *capacity, confirmed)})
+			problems = append(problems, programme.Problem{Where: where, Key: "programme.error.capacity_below_confirmed",
+				Args: []any{confirmed, *capacity, confirmed}})
 		}
 		return nil
 	}
@@ -313,3 +324,6 @@ func capacityConflicts(ctx context.Context, tx *writeTx, eventID int64, e *progr
 	}
 	return problems, nil
 }
+
+// ProgrammeProblems returns the problems, for view.ProgrammeError.
+func (e *ErrProgramme) ProgrammeProblems() []programme.Problem { return e.Problems }

@@ -37,6 +37,8 @@ type Store struct {
 	read   *sql.DB
 	Path   string
 	events eventCache
+	// defaults caches the installation's organiser defaults.
+	defaults organiserDefaults
 
 	mailQueued atomic.Pointer[func()] // see OnMailQueued
 	metrics    atomic.Pointer[metrics.Metrics]

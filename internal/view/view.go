@@ -7,6 +7,7 @@ package view
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -31,9 +32,11 @@ import (
 //	country LANG CODE         a country's name ("CN" is "China", "中国")
 //	language LANG CODE        a language's name ("de" is "German", "Deutsch")
 //	role LANG ROLE            a speaker role ("panellist" is "Podium")
+//	paragraphs TEXT           a text's paragraphs (split at blank lines)
 //	eventURL, sessionURL, speakerURL, manageURL   paths from internal/links
 func Funcs() map[string]any {
 	return map[string]any{
+		"paragraphs":  Paragraphs,
 		"t":           i18n.T,
 		"tn":          i18n.N,
 		"titled":      Titled,
@@ -51,6 +54,20 @@ func Funcs() map[string]any {
 		"speakerURL":  links.Speaker,
 		"manageURL":   links.Manage,
 	}
+}
+
+// Paragraphs splits a text that organisers wrote (an imprint, a message to
+// attendees) at its blank lines, each paragraph trimmed; line breaks within
+// a paragraph stay, for the page to show.
+func Paragraphs(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var out []string
+	for _, p := range strings.Split(text, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Titled writes a name with its academic title (registration.Titles) as

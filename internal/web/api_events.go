@@ -9,6 +9,7 @@ import (
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/view"
 )
 
 func (s *Server) listEvents(c echo.Context) error {
@@ -72,7 +73,7 @@ func (s *Server) saveEvent(c echo.Context, slug string) error {
 			p.Status, p.Code = http.StatusBadRequest, "bad_json"
 			p.Message = i18n.T(lang(c), "error.bad_json")
 		}
-		p.Fields = pe.Fields()
+		p.Fields = view.ProgrammeFields(lang(c), pe.Problems)
 		return p
 	}
 	ctx := c.Request().Context()
@@ -91,9 +92,14 @@ func (s *Server) saveEvent(c echo.Context, slug string) error {
 		return p
 	}
 	if _, err := s.app.Store.SaveEvent(ctx, e); err != nil {
+		if errors.As(err, &pe) {
+			p := problem(c, http.StatusUnprocessableEntity, "invalid_programme")
+			p.Fields = view.ProgrammeFields(lang(c), pe.Problems)
+			return p
+		}
 		if conflict, ok := store.IsProgrammeConflict(err); ok {
 			p := problem(c, http.StatusConflict, "programme_conflict")
-			p.Fields = (&programme.Error{Problems: conflict.Problems}).Fields()
+			p.Fields = view.ProgrammeFields(lang(c), conflict.Problems)
 			return p
 		}
 		return err

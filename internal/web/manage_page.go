@@ -78,13 +78,17 @@ func (s *Server) renderManage(c echo.Context, reg *registration.Registration, ev
 		}
 	}
 	e := ev.Public()
+	page, err := s.pageFor(c, i18n.T(lang(c), "manage.title")+" – "+e.Title.In(lang(c), e.DefaultLanguage), ev)
+	if err != nil {
+		return err
+	}
 	l := lang(c)
 	if st.Form.Lang == "" {
 		st.Form = newPersonForm(l, e, detailsOf(reg), nil)
 	}
 	st.Form.EmailFixed = true
 	p := &managePage{
-		eventView: eventView{Page: s.page(c, i18n.T(l, "manage.title")+" – "+e.Title.In(l, e.DefaultLanguage)),
+		eventView: eventView{Page: page,
 			Event: e, Fallback: e.DefaultLanguage},
 		Reg: reg, Token: c.Param("token"), Sessions: choices, manageState: st,
 	}
@@ -207,9 +211,12 @@ func (s *Server) manageTicket(c echo.Context) error {
 		return err
 	}
 	e := ev.Public()
-	l := lang(c)
+	page, err := s.pageFor(c, i18n.T(lang(c), "ticket.kind")+" – "+e.Title.In(lang(c), e.DefaultLanguage), ev)
+	if err != nil {
+		return err
+	}
 	p := &ticketPage{
-		eventView: eventView{Page: s.page(c, i18n.T(l, "ticket.kind")+" – "+e.Title.In(l, e.DefaultLanguage)),
+		eventView: eventView{Page: page,
 			Event: e, Fallback: e.DefaultLanguage},
 		Reg: reg, Token: c.Param("token"), Sessions: chosenOnly(choices), Size: "a4",
 	}

@@ -36,8 +36,12 @@ func (s *Server) eventView(c echo.Context) (*eventView, *store.Event, error) {
 	}
 	useEventLanguage(c, ev.Event)
 	e := ev.Public()
+	page, err := s.pageFor(c, e.Title.In(lang(c), e.DefaultLanguage), ev)
+	if err != nil {
+		return nil, nil, err
+	}
 	v := &eventView{
-		Page:             s.page(c, e.Title.In(lang(c), e.DefaultLanguage)),
+		Page:             page,
 		Event:            e,
 		Fallback:         e.DefaultLanguage,
 		RegistrationOpen: registration.Open(e, time.Now()),
@@ -77,7 +81,7 @@ func (s *Server) programmePage(c echo.Context, name string, fill func(*eventView
 		fill(v, ev)
 		return s.render(c, http.StatusOK, name, v)
 	}
-	key := fmt.Sprintf("%s|%s|%s|%s|%t|%s", name, ev.Slug, ev.Version, v.Lang, v.RegistrationOpen, v.Places.key())
+	key := fmt.Sprintf("%s|%s|%s|%s|%t|%s", name, ev.Slug, v.Brand.Version, v.Lang, v.RegistrationOpen, v.Places.key())
 	page, ok := s.pages.get(key)
 	if !ok {
 		fill(v, ev)

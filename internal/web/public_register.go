@@ -76,8 +76,12 @@ func (s *Server) registerForm(c echo.Context, ev *store.Event, in registration.I
 		return err
 	}
 	e := ev.Public()
+	page, err := s.pageFor(c, i18n.T(l, "reg.title")+" – "+e.Title.In(l, e.DefaultLanguage), ev)
+	if err != nil {
+		return err
+	}
 	p := &registerPage{
-		eventView: eventView{Page: s.page(c, i18n.T(l, "reg.title")+" – "+e.Title.In(l, e.DefaultLanguage)),
+		eventView: eventView{Page: page,
 			Event: e, Fallback: e.DefaultLanguage, RegistrationOpen: registration.Open(e, time.Now())},
 		Form: newPersonForm(l, e, in, errs), Sessions: choices,
 		Privacy: e.Registration.PrivacyText.In(l, e.DefaultLanguage),

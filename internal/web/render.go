@@ -32,6 +32,9 @@ type Page struct {
 	Path string
 	// MailAlert is the banner organisers see while mail is in trouble.
 	MailAlert *mailAlert
+	// Brand is the organiser the page shows first; Meta its link preview.
+	Brand *brandView
+	Meta  *metaView
 }
 
 // page fills the common part of a page's data from the request.
@@ -43,6 +46,13 @@ func (s *Server) page(c echo.Context, title string) Page {
 	}
 	if tok, ok := c.Get(csrfContextKey).(string); ok {
 		p.CSRF = tok
+	}
+	// The site's own brand until an event's page puts its organiser's in.
+	if b, err := s.brandFor(c.Request().Context(), nil); err == nil {
+		p.Brand = b
+	} else {
+		s.app.Log.Error("brand", "err", err)
+		p.Brand = &brandView{Home: "/"}
 	}
 	return p
 }

@@ -52,6 +52,15 @@ func (s *Server) routes() {
 	e.GET("/events/:slug/registered", s.showRegistered)
 	e.GET("/events/:slug/event.ics", s.eventICS)
 
+	// The organiser's brand and legal pages, and the images foyer stores.
+	e.GET("/events/:slug/brand.css", s.serveBrandStyle)
+	e.GET("/events/:slug/imprint", s.showLegal("imprint"))
+	e.GET("/events/:slug/privacy", s.showLegal("privacy"))
+	e.GET("/brand.css", s.serveBrandStyle)
+	e.GET("/imprint", s.showLegal("imprint"))
+	e.GET("/privacy", s.showLegal("privacy"))
+	e.GET("/media/:name", s.serveMedia)
+
 	// The attendee's private manage link.
 	e.GET("/m/:token", s.showManage)
 	e.POST("/m/:token/sessions", s.manageSessions, limit)
@@ -91,6 +100,9 @@ func (s *Server) routes() {
 	for _, action := range []string{"cancel", "approve", "reject", "resend"} {
 		api.POST("/registrations/:id/"+action, s.registrationAction(action), organiser)
 	}
+	admin := requireRole(store.RoleAdmin)
+	api.GET("/settings/organiser", s.getOrganiserDefaults, organiser)
+	api.PUT("/settings/organiser", s.putOrganiserDefaults, admin)
 	api.POST("/checkin", s.scan, staff, scanLimit)
 	api.POST("/checkin/undo", s.undo, staff, scanLimit)
 	api.GET("/events/:slug/checkin/stats", s.checkinStats, staff)
