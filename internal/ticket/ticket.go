@@ -9,7 +9,6 @@
 package ticket
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base32"
@@ -17,14 +16,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"math"
 	"strings"
-	"sync"
-
-	qrcode "github.com/skip2/go-qrcode"
 )
 
 // Prefix starts every ticket code.
@@ -188,59 +181,4 @@ func Find(scanned string) string {
 
 func isBase32(b byte) bool {
 	return ('A' <= b && b <= 'Z') || ('2' <= b && b <= '7')
-}
-
-// qrEncoder reuses its compressor between images: setting one up costs
-// more than compressing a QR code.
-var qrEncoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &encoderPool{}}
-
-type encoderPool struct{ pool sync.Pool }
-
-// Get implements png.EncoderBufferPool.
-func (p *encoderPool) Get() *png.EncoderBuffer {
-	b, _ := p.pool.Get().(*png.EncoderBuffer)
-	return b
-}
-
-// Put implements png.EncoderBufferPool.
-func (p *encoderPool) Put(b *png.EncoderBuffer) { p.pool.Put(b) }
-
-// QRPNG renders code as a PNG QR image at most size pixels wide (larger only
-// if size cannot fit one pixel per module), with medium error correction
-// (15%: survives a crease or a scuffed phone screen). Every module gets the
-// same whole number of pixels: go-qrcode would otherwise stretch the symbol
-// to exactly size, making some modules a pixel wider than others.
-func QRPNG(code string, size int) ([]byte, error) {
-	if code == "" {
-		return nil, fmt.Errorf("ticket: qr: empty code")
-	}
-	q, err := qrcode.New(code, qrcode.Medium)
-	if err != nil {
-		return nil, fmt.Errorf("ticket: qr: %w", err)
-	}
-	// Drawn here rather than with q.PNG: a two-colour image filled row by
-	// row and compressed for speed costs a fifth of the library's encoding,
-	// and every confirmation email carries one.
-	bitmap := q.Bitmap() // the symbol and its quiet zone
-	scale := max(1, size/len(bitmap))
-	side := len(bitmap) * scale
-	img := image.NewPaletted(image.Rect(0, 0, side, side), color.Palette{color.White, color.Black})
-	for y, row := range bitmap {
-		line := img.Pix[y*scale*img.Stride : y*scale*img.Stride+side]
-		for x, dark := range row {
-			if dark {
-				for i := range scale {
-					line[x*scale+i] = 1
-				}
-			}
-		}
-		for i := 1; i < scale; i++ {
-			copy(img.Pix[(y*scale+i)*img.Stride:], line)
-		}
-	}
-	var buf bytes.Buffer
-	if err := qrEncoder.Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("ticket: qr: %w", err)
-	}
-	return buf.Bytes(), nil
 }
