@@ -91,6 +91,7 @@ type Server struct {
 	drop       int           // > 0: DATA connections are reset after this many bytes
 	dropped    int           // transfers reset so far
 	stopping   chan struct{} // closed by Stop, releases held replies
+	open, peak int           // connections open now, and the most at once since PeakConnections
 }
 
 // Start runs a server on a free loopback port until the test ends.
@@ -451,7 +452,22 @@ type backend struct {
 }
 
 func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	b.s.mu.Lock()
+	b.s.open++
+	b.s.peak = max(b.s.peak, b.s.open)
+	b.s.mu.Unlock()
 	return &session{s: b.s, gen: b.gen, conn: c}, nil
+}
+
+// PeakConnections returns the most connections that were open at once
+// since the last call (or the start), and starts counting again from those
+// open now.
+func (s *Server) PeakConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.peak
+	s.peak = s.open
+	return p
 }
 
 // session is one SMTP transaction at a time on one connection.
@@ -548,4 +564,9 @@ func (ss *session) Data(r io.Reader) error {
 
 func (ss *session) Reset() { ss.from, ss.to = "", nil }
 
-func (ss *session) Logout() error { return nil }
+func (ss *session) Logout() error {
+	ss.s.mu.Lock()
+	ss.s.open--
+	ss.s.mu.Unlock()
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -66,4 +67,44 @@ func TestQueuedMailWakesWorker(t *testing.T) {
 	if len(w.wakeup) != 1 {
 		t.Error("the registration's commit did not wake the worker")
 	}
+}
+
+// TestWorkerGivesWayToRegistrations: while guests register, the worker
+// sends with one connection at a time and rests between emails, so that it
+// never takes the CPUs from them; it falls behind, keeps going, and every
+// email arrives once the rush is over.
+func TestWorkerGivesWayToRegistrations(t *testing.T) {
+	to := startOutbox(t, forum(nil))
+	// Guests come eight at a time, so that every batch the worker claims
+	// has work for all its senders.
+	var n int
+	register := func(d time.Duration) {
+		for end := time.Now().Add(d); time.Now().Before(end); n += 8 {
+			var wg sync.WaitGroup
+			for i := range 8 {
+				wg.Go(func() { to.register(t, "forum", guest(n+i, "en")) })
+			}
+			wg.Wait()
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	// The first emails go out before the rush with every sender, and those
+	// still being sent when it starts finish; then the count starts.
+	register(300 * time.Millisecond)
+	to.smtp.PeakConnections()
+	before := len(to.smtp.Messages())
+	register(1500 * time.Millisecond)
+	if !to.store.Busy() {
+		t.Fatal("the store is not busy right after a registration")
+	}
+	if peak := to.smtp.PeakConnections(); peak != 1 {
+		t.Errorf("%d connections at once to the SMTP server while guests registered, want 1", peak)
+	}
+	during := len(to.smtp.Messages()) - before
+	if during == 0 {
+		t.Error("no email went out while guests registered: the worker stopped instead of slowing down")
+	}
+	to.smtp.WaitFor(t, n, 30*time.Second)
+	waitUntil(t, 5*time.Second, func() bool { return !to.store.Busy() })
+	t.Logf("%d registrations, %d emails sent during the rush", n, during)
 }

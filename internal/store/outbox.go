@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -64,9 +65,20 @@ func (s *Store) NextMailDue(ctx context.Context) (time.Time, error) {
 	return parseNullTime(next), nil
 }
 
-// MailSent records a delivered email.
-func (s *Store) MailSent(ctx context.Context, id int64) error {
-	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?", now(), id)
+// MailSent records delivered emails, all in one write: the mail worker
+// marks a batch at once rather than taking the single writer from the
+// registrations once per email.
+func (s *Store) MailSent(ctx context.Context, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, now())
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id IN ("+in+")", args...)
 	return err
 }
 

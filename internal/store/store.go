@@ -55,6 +55,7 @@ type Store struct {
 	checkpointsDone chan struct{}
 	batches         registerBatches
 	scanBatches     scanBatches
+	lastBatch       atomic.Int64 // unix nanoseconds of the last group commit, see Busy
 }
 
 // Open opens (creating if needed) dir/foyer.db and brings its schema up to
