@@ -6,9 +6,15 @@ import (
 )
 
 // NewLogger returns foyer's logger writing to w: logfmt-style text lines by
-// default, or one JSON object per line for log shippers (FOYER_LOG_FORMAT).
-func NewLogger(format string, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+// default, or one JSON object per line for log shippers (FOYER_LOG_FORMAT),
+// from level on (FOYER_LOG_LEVEL: debug, info, warn or error; anything else
+// is info).
+func NewLogger(format, level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: l}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}

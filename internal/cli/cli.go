@@ -29,7 +29,7 @@ Usage:
 
 Settings come from FOYER_ADDR, FOYER_DATA, FOYER_BASE_URL, FOYER_SMTP_URL,
 FOYER_MAIL_FROM, FOYER_RATE_LIMIT, FOYER_TRUSTED_PROXIES, FOYER_METRICS_TOKEN,
-FOYER_LOG_FORMAT and FOYER_PPROF_ADDR; see docs/configuration.md.
+FOYER_LOG_FORMAT, FOYER_LOG_LEVEL and FOYER_PPROF_ADDR; see docs/configuration.md.
 `
 
 // Env is what a command may touch of the outside world, so tests can run
@@ -100,7 +100,7 @@ func open(ctx context.Context, env Env) (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(ctx, cfg, app.NewLogger(cfg.LogFormat, env.Stderr))
+	a, err := app.New(ctx, cfg, app.NewLogger(cfg.LogFormat, cfg.LogLevel, env.Stderr))
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,9 @@ type Config struct {
 	// read /metrics with it as a bearer token; loopback needs none.
 	MetricsToken string
 	LogFormat    string // FOYER_LOG_FORMAT: "text" or "json"
+	// LogLevel (FOYER_LOG_LEVEL) is the least level logged: "debug",
+	// "info", "warn" or "error".
+	LogLevel string
 	// TrustedProxies (FOYER_TRUSTED_PROXIES) are the reverse proxies whose
 	// X-Forwarded-For and X-Forwarded-Proto are believed.
 	TrustedProxies []netip.Prefix
@@ -39,6 +42,7 @@ func Load(getenv func(string) string) (Config, error) {
 		MailFrom:  "foyer@localhost",
 		RateLimit: true,
 		LogFormat: "text",
+		LogLevel:  "info",
 	}
 	if v := getenv("FOYER_ADDR"); v != "" {
 		c.Addr = v
@@ -89,6 +93,13 @@ func Load(getenv func(string) string) (Config, error) {
 		c.LogFormat = "json"
 	default:
 		return c, fmt.Errorf("FOYER_LOG_FORMAT %q must be text or json", v)
+	}
+	switch v := strings.ToLower(getenv("FOYER_LOG_LEVEL")); v {
+	case "":
+	case "debug", "info", "warn", "error":
+		c.LogLevel = v
+	default:
+		return c, fmt.Errorf("FOYER_LOG_LEVEL %q must be debug, info, warn or error", v)
 	}
 	proxies, err := parseProxies(getenv("FOYER_TRUSTED_PROXIES"))
 	if err != nil {

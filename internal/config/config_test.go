@@ -18,12 +18,13 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.Data != "./data" || c.BaseURL != "http://127.0.0.1:8080" || !c.RateLimit || c.MailFrom != "foyer@localhost" ||
-		c.LogFormat != "text" || c.MetricsToken != "" {
+		c.LogFormat != "text" || c.LogLevel != "info" || c.MetricsToken != "" {
 		t.Errorf("defaults = %+v", c)
 	}
 	c, err = Load(env("FOYER_ADDR", "0.0.0.0:9000", "FOYER_BASE_URL", "https://forum.example.org/", "FOYER_RATE_LIMIT", "off",
-		"FOYER_LOG_FORMAT", "JSON", "FOYER_METRICS_TOKEN", "scrape-0123456789abcdef"))
-	if err != nil || c.BaseURL != "https://forum.example.org" || c.RateLimit || c.LogFormat != "json" || c.MetricsToken != "scrape-0123456789abcdef" {
+		"FOYER_LOG_FORMAT", "JSON", "FOYER_METRICS_TOKEN", "scrape-0123456789abcdef", "FOYER_LOG_LEVEL", "Debug"))
+	if err != nil || c.BaseURL != "https://forum.example.org" || c.RateLimit || c.LogFormat != "json" || c.MetricsToken != "scrape-0123456789abcdef" ||
+		c.LogLevel != "debug" {
 		t.Errorf("overrides = %+v, %v", c, err)
 	}
 	bad := []struct{ name, value string }{
@@ -35,6 +36,7 @@ func TestLoad(t *testing.T) {
 		{"FOYER_MAIL_FROM", "nobody"},
 		{"FOYER_RATE_LIMIT", "sometimes"},
 		{"FOYER_LOG_FORMAT", "logfmt"},
+		{"FOYER_LOG_LEVEL", "verbose"},
 		{"FOYER_METRICS_TOKEN", "short"},
 		{"FOYER_METRICS_TOKEN", "has a space in the middle"},
 		{"FOYER_TRUSTED_PROXIES", "10.0.0.0/33"},

@@ -92,13 +92,15 @@ func requestLine(t *testing.T, in *Instance, id string) logLine {
 	}
 }
 
-// TestJSONLogs runs foyer with FOYER_LOG_FORMAT=json: every line is JSON,
+// TestJSONLogs runs foyer with FOYER_LOG_FORMAT=json and FOYER_LOG_LEVEL=debug: every line is JSON,
 // every request has a line with its id, the id in an error answer finds
 // that line, and no line holds the guest's name, address or manage token.
 func TestJSONLogs(t *testing.T) {
 	t.Parallel()
 	smtp := mailtest.Start(t)
-	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL(), "FOYER_LOG_FORMAT=json"}})
+	// At debug, so that successful requests have their lines too (they are
+	// left out at the default level) and every line is checked.
+	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL(), "FOYER_LOG_FORMAT=json", "FOYER_LOG_LEVEL=debug"}})
 	const email = "zhang.xiaoming@example.cn"
 	link := manageLink(t, in, smtp, email)
 	token := strings.TrimPrefix(link, "/m/")

@@ -177,10 +177,12 @@ func (s *Server) register(c echo.Context, ev *store.Event, in registration.Input
 		// confirmed, waitlisted or pending
 		s.app.Metrics.Registration(reg.Status)
 	}
+	// At debug, like the request's own line: foyer_registrations_total
+	// counts them, and the database keeps each.
 	if existing {
-		s.app.Log.Info("registration repeated", "event", ev.Slug, "registration", reg.ID)
+		s.app.Log.Debug("registration repeated", "event", ev.Slug, "registration", reg.ID)
 	} else {
-		s.app.Log.Info("registered", "event", ev.Slug, "registration", reg.ID, "status", reg.Status)
+		s.app.Log.Debug("registered", "event", ev.Slug, "registration", reg.ID, "status", reg.Status)
 	}
 	return reg, existing, nil
 }

@@ -58,16 +58,19 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// quietRoutes are asked every few seconds by machines; their successful
-// answers are not worth a log line each.
-var quietRoutes = map[string]bool{"/healthz": true, "/metrics": true}
-
 // logRequest writes the request's line: no query string, no client address
 // and no secret from the path, since those are personal data.
+//
+// Answers below 400 are logged at debug (FOYER_LOG_LEVEL=debug shows
+// them): a registration opening answers thousands a second, and a line for
+// each would cost the server a share of its CPUs and the disk gigabytes an
+// hour while saying nothing the metrics do not. Refusals, client errors and
+// failures are always logged, at info and up, with the request id that
+// error answers and pages show.
 func (s *Server) logRequest(c echo.Context, id string, elapsed time.Duration) {
 	res := c.Response()
 	level := slog.LevelInfo
-	if res.Status < 400 && quietRoutes[c.Path()] {
+	if res.Status < 400 {
 		level = slog.LevelDebug
 	}
 	ctx := c.Request().Context()

@@ -102,3 +102,26 @@ func TestClientGone(t *testing.T) {
 		t.Errorf("a failure: %d\n%s", rec.Code, log.String())
 	}
 }
+
+// TestRequestLogLevels: at the default level a successful request writes
+// no line and a refused or failed one does; at debug every request does.
+func TestRequestLogLevels(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		var log strings.Builder
+		a := &app.App{Log: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: level})), Metrics: metrics.New(nil)}
+		s := &Server{app: a, echo: echo.New()}
+		s.echo.HTTPErrorHandler = s.handleError
+		for _, status := range []int{http.StatusOK, http.StatusCreated, http.StatusFound, http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusInternalServerError} {
+			log.Reset()
+			rec := httptest.NewRecorder()
+			h := s.observe(func(c echo.Context) error { return c.NoContent(status) })
+			if err := h(s.echo.NewContext(httptest.NewRequest("POST", "/api/v1/events/forum/registrations", nil), rec)); err != nil {
+				t.Fatal(err)
+			}
+			line := strings.Contains(log.String(), "msg=request") && strings.Contains(log.String(), "request_id="+rec.Header().Get("X-Request-ID"))
+			if want := status >= 400 || level == slog.LevelDebug; line != want {
+				t.Errorf("level %s, status %d: request line %v, want %v\n%s", level, status, line, want, log.String())
+			}
+		}
+	}
+}
