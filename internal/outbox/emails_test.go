@@ -125,7 +125,7 @@ func TestEveryMailKind(t *testing.T) {
 		emails []email // in any order: the worker sends in parallel
 	}{
 		{func() { register(1) }, []email{{1, "Anmeldung eingegangen", false}}},
-		{act(1, withEvent(st.Approve)), []email{{1, "Anmeldung bestätigt – Ihr Ticket", true}}},
+		{act(1, withEvent(st.Approve)), []email{{1, "Anmeldung freigegeben – Ihr Ticket", true}}},
 		{func() { register(2) }, []email{{2, "Anmeldung eingegangen", false}}},
 		{act(2, withEvent(st.Approve)), []email{{2, "Auf der Warteliste", false}}}, // the one place is taken
 		{func() { register(3) }, []email{{3, "Anmeldung eingegangen", false}}},

@@ -44,6 +44,7 @@ func Funcs() map[string]any {
 		"date":        func(lang string, t programme.Time) string { return i18n.Date(lang, t.Time) },
 		"clock":       func(t programme.Time) string { return t.Format("15:04") },
 		"when":        When,
+		"utcOffset":   func(t programme.Time) string { return offset(t.Time) },
 		"sessionLine": SessionLine,
 		"iso":         func(t programme.Time) string { return t.Format(time.RFC3339) },
 		"country":     registration.CountryName,

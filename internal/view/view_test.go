@@ -10,14 +10,14 @@ import (
 func TestWords(t *testing.T) {
 	cases := []struct{ got, want string }{
 		{RoleName("de", "speaker"), "Vortrag"},
-		{RoleName("zh", "moderator"), "主持"},
+		{RoleName("zh", "moderator"), "主持人"},
 		{RoleName("en", "juggler"), "juggler"}, // not a role of the programme
 		{SpeakerLines("en")("host", "Thomas Weber", "", "Deutsche Messe"), "Host: Thomas Weber, Deutsche Messe"},
 		// "Vortrag" names the talk, not a person: German programmes list "Vortrag: Name".
 		{SpeakerLines("de")("speaker", "Wang Fang", "王芳", "CIIPA Deutschland"), "Vortrag: Wang Fang (王芳), CIIPA Deutschland"},
 		{SpeakerLines("zh")("speaker", "Chen Jing", "陈静", "四川智能制造研究院"), "演讲嘉宾：陈静（Chen Jing），四川智能制造研究院"},
 		{SpeakerLines("zh")("host", "Thomas Weber", "", "德国展览集团技术学院"), "召集人：Thomas Weber，德国展览集团技术学院"},
-		{SpeakerLines("zh")("moderator", "Sabine Hoffmann", "", ""), "主持：Sabine Hoffmann"},
+		{SpeakerLines("zh")("moderator", "Sabine Hoffmann", "", ""), "主持人：Sabine Hoffmann"},
 		{LanguageName("de", "zh"), "Chinesisch"},
 		{LanguageName("zh", "de"), "德语"},
 		{LanguageName("en", "not a language"), "not a language"},

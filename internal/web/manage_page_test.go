@@ -43,7 +43,7 @@ func TestManagePage(t *testing.T) {
 
 	// Give up the workshop seat, then cancel (after confirming).
 	res, page = submitForm(t, c, ta.srv.URL, link, link+"/sessions", url.Values{})
-	if res.StatusCode != 200 || !strings.Contains(page, "Auswahl wurde gespeichert") {
+	if res.StatusCode != 200 || !strings.Contains(page, "Auswahl der Sessions wurde gespeichert") {
 		t.Errorf("session change: %d", res.StatusCode)
 	}
 	res, page = submitForm(t, c, ta.srv.URL, link, link+"/cancel", url.Values{})

@@ -43,8 +43,8 @@ func TestFormsOfAddressAPI(t *testing.T) {
 }
 
 // TestFormsOfAddressForm: the form offers them in the page's language, the
-// Chinese form asks for the family name first, and the manage page shows
-// the name in its culture's order with the title.
+// Chinese form asks for the family name first, and the manage page and the
+// printable ticket show the name in its culture's order with the title.
 func TestFormsOfAddressForm(t *testing.T) {
 	ta := startApp(t, true, smallForum("forum", nil, nil, true))
 	c := browserish(t)
@@ -84,9 +84,11 @@ func TestFormsOfAddressForm(t *testing.T) {
 		if link == nil {
 			t.Fatal("no manage link")
 		}
-		_, page := get(t, browserish(t), ta.srv.URL+link[1])
-		if !strings.Contains(page, ">"+p.shows+"<") {
-			t.Errorf("manage page does not show %q", p.shows)
+		for _, path := range []string{link[1], link[1] + "/ticket", link[1] + "/ticket?size=a6"} {
+			_, page := get(t, browserish(t), ta.srv.URL+path)
+			if !strings.Contains(page, ">"+p.shows+"<") {
+				t.Errorf("%s does not show %q", path, p.shows)
+			}
 		}
 	}
 }

@@ -109,7 +109,7 @@ func TestPublicPages(t *testing.T) {
 				"German-Chinese Intelligent Production Forum 2027", "Innovation as a joint effort",
 				"Digital twins on the shop floor", "Panel discussion", "Keynote", "Break",
 				"Moderator", "Panellist", "Host", "In English", "Hall 1", "Room 12",
-				"Limited to 40 places", "All times are local time (Europe/Berlin).",
+				"Limited to 40 places", "All times are local time (Europe/Berlin, UTC+2).",
 				">09:45<", "T09:45:00+02:00", "Register now", `href="/events/dcip-forum-2027/register"`,
 				`href="/events/dcip-forum-2027/speakers#speaker-wang-fang"`, `href="/events/dcip-forum-2027/agenda-grid.css?v=`,
 				"schedule.ics", "Agenda", "Speakers",
@@ -136,14 +136,14 @@ func TestPublicPages(t *testing.T) {
 				"Deutsch-Chinesisches Forum Intelligente Produktion 2027", "Innovation als Gemeinschaftsleistung",
 				"Digitale Zwillinge in der Werkhalle", "Podiumsdiskussion", "Pause", "Fachvortrag",
 				"Moderation", "Podium", "Leitung", "Auf Englisch", "Auf Deutsch", "Saal 1",
-				"Begrenzt auf 40 Plätze", "Alle Zeiten in Ortszeit (Europe/Berlin).",
-				">09:45<", "T09:45:00+02:00", "Jetzt registrieren", "Programm", "Referierende",
+				"Begrenzt auf 40 Plätze", "Alle Zeiten sind Ortszeit (Europe/Berlin, UTC+2).",
+				">09:45<", "T09:45:00+02:00", "Jetzt anmelden", "Programm", "Mitwirkende", "Vortrag",
 			}},
 			{name: "speakers", path: event + "/speakers", status: 200, want: []string{
 				"王芳", "Baut Brücken zwischen chinesischen und deutschen Herstellern und Investoren.",
 				"Deutschland", "China", "Im Programm", "Digitale Zwillinge in der Werkhalle", "Moderation",
 			}},
-			{name: "login", path: "/login", status: 200, want: []string{"Anmelden", "Passwort", "E-Mail", `name="_csrf"`}},
+			{name: "login", path: "/login", status: 200, want: []string{"Einloggen", "Passwort", "E-Mail", `name="_csrf"`}},
 			{name: "not found", path: "/events/no-such-forum", status: 404, want: []string{
 				"Diese Seite oder dieser Eintrag existiert nicht.", "Fehler 404", "Zurück zur Startseite",
 			}},
@@ -154,8 +154,8 @@ func TestPublicPages(t *testing.T) {
 		"zh": {
 			{name: "event", path: event, status: 200, want: []string{
 				"2027 中德智能制造论坛", "携手创新", "车间里的数字孪生", "圆桌讨论", "主旨演讲", "休息",
-				"主持", "对话嘉宾", "召集人", "语言：英语", "一号厅", "限40人",
-				"以上均为当地时间（Europe/Berlin）。", ">09:45<", "T09:45:00+02:00", "立即报名", "日程", "演讲嘉宾",
+				"主持人", "对话嘉宾", "召集人", "语言：英语", "一号厅", "限 40 人",
+				"以下时间均为当地时间（Europe/Berlin，UTC+2）。", ">09:45<", "T09:45:00+02:00", "立即报名", "日程", "演讲嘉宾", "嘉宾",
 			}},
 			{name: "speakers", path: event + "/speakers", status: 200, want: []string{
 				"王芳", "致力于搭建中德制造企业与投资者之间的桥梁。", "德国", "中国", "参与环节", "车间里的数字孪生", "主持",
@@ -299,7 +299,7 @@ func TestEventTimeZone(t *testing.T) {
 		}
 	}
 	_, body := fetchPage(t, srv.Client(), srv.URL+"/events/"+pagesShanghaiSlug+"?lang=en", nil)
-	if !strings.Contains(body, "(Asia/Shanghai)") {
+	if !strings.Contains(body, "(Asia/Shanghai, UTC+8)") {
 		t.Error("agenda does not name the time zone")
 	}
 }
@@ -391,7 +391,7 @@ func TestSignedInLayout(t *testing.T) {
 	res.Body.Close()
 
 	_, body = fetchPage(t, client, srv.URL+"/events/"+pagesDemoSlug, nil)
-	for _, w := range []string{"Angemeldet als Lena Tür", `action="/logout"`, "Abmelden"} {
+	for _, w := range []string{"Eingeloggt als Lena Tür", `action="/logout"`, "Ausloggen"} {
 		if !strings.Contains(body, w) {
 			t.Errorf("page lacks %q", w)
 		}
@@ -399,7 +399,7 @@ func TestSignedInLayout(t *testing.T) {
 	if !regexp.MustCompile(`<form method="post" action="/logout">\s*<input type="hidden" name="_csrf" value="[^"]+">`).MatchString(body) {
 		t.Error("logout form lacks its CSRF token")
 	}
-	for _, nw := range []string{`href="/admin"`, "Anmeldung für das Team", `href="/checkin"`} {
+	for _, nw := range []string{`href="/admin"`, "Login für das Team", `href="/checkin"`} {
 		if strings.Contains(body, nw) {
 			t.Errorf("staff page shows %q", nw)
 		}
