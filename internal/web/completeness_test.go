@@ -47,7 +47,7 @@ var (
 	allowedIn         = map[string][]string{
 		"de": strings.Fields(`status workshop workshops keynote networking name organisation ticket tickets session sessions
 			online offline check-in check ins login team link spam code smartphone filter token forum version person
-			optional server`),
+			optional server mail`),
 	}
 )
 
