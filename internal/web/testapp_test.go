@@ -56,13 +56,13 @@ func (b *logBuffer) String() string {
 
 // startApp runs foyer with the given events. With smtp set, emails go to a
 // loopback SMTP server; otherwise they are written as .eml files.
-func startApp(t *testing.T, smtp bool, events ...*programme.Event) *testApp {
+func startApp(t testing.TB, smtp bool, events ...*programme.Event) *testApp {
 	t.Helper()
 	return startAppWith(t, nil, smtp, events...)
 }
 
 // startAppWith is startApp with FOYER_* settings of the test's own.
-func startAppWith(t *testing.T, env map[string]string, smtp bool, events ...*programme.Event) *testApp {
+func startAppWith(t testing.TB, env map[string]string, smtp bool, events ...*programme.Event) *testApp {
 	t.Helper()
 	ta := &testApp{dir: t.TempDir(), env: env}
 	if smtp {
@@ -82,7 +82,7 @@ func startAppWith(t *testing.T, env map[string]string, smtp bool, events ...*pro
 }
 
 // open starts the app on ta.dir; closing and opening again is a restart.
-func (ta *testApp) open(t *testing.T) {
+func (ta *testApp) open(t testing.TB) {
 	t.Helper()
 	env := map[string]string{"FOYER_DATA": ta.dir, "FOYER_RATE_LIMIT": "off", "FOYER_BASE_URL": "http://foyer.test"}
 	if ta.smtp != nil {
@@ -121,7 +121,7 @@ func (ta *testApp) open(t *testing.T) {
 }
 
 // restart stops foyer and starts it again on the same database.
-func (ta *testApp) restart(t *testing.T) {
+func (ta *testApp) restart(t testing.TB) {
 	ta.stop()
 	ta.open(t)
 }
