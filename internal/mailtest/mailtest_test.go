@@ -111,6 +111,53 @@ func TestReject(t *testing.T) {
 	}
 }
 
+func TestRejectRecipient(t *testing.T) {
+	srv := mailtest.Start(t)
+	srv.RejectRecipient("nobody@example.com", 550, "no such user")
+	err := send(srv.Addr(), "nobody@example.com", simple)
+	var te *textproto.Error
+	if !errors.As(err, &te) || te.Code != 550 {
+		t.Errorf("refused recipient: err %v", err)
+	}
+	if err := send(srv.Addr(), "b@example.com", simple); err != nil {
+		t.Errorf("another recipient: %v", err)
+	}
+	srv.RejectRecipient("nobody@example.com", 0, "")
+	if err := send(srv.Addr(), "nobody@example.com", simple); err != nil {
+		t.Errorf("after the refusal is lifted: %v", err)
+	}
+}
+
+// TestOpenConnections: a client's connection counts until it closes it,
+// and WaitClosed fails while one stays open.
+func TestOpenConnections(t *testing.T) {
+	for _, opt := range []mailtest.Option{nil, mailtest.WithImplicitTLS()} {
+		var opts []mailtest.Option
+		if opt != nil {
+			opts = append(opts, opt)
+		}
+		srv := mailtest.Start(t, opts...)
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for srv.OpenConnections() != 1 {
+			if time.Now().After(deadline) {
+				t.Fatalf("open connections %d, want 1", srv.OpenConnections())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		rec := &recorder{TB: t}
+		srv.WaitClosed(rec, 100*time.Millisecond)
+		if rec.failed == "" {
+			t.Error("WaitClosed passed with a connection open")
+		}
+		c.Close()
+		srv.WaitClosed(t, 5*time.Second)
+	}
+}
+
 func TestStopRestart(t *testing.T) {
 	srv := mailtest.Start(t)
 	if err := send(srv.Addr(), "b@example.com", simple); err != nil {

@@ -7,20 +7,12 @@
 package mailtest
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -86,12 +78,13 @@ type Server struct {
 	changed    chan struct{} // closed and replaced on every new message
 	reject     *smtp.SMTPError
 	rejectMail *smtp.SMTPError
-	logins     int           // AUTH attempts, refused ones included
-	hang       chan struct{} // non-nil while DATA replies are held back
-	drop       int           // > 0: DATA connections are reset after this many bytes
-	dropped    int           // transfers reset so far
-	stopping   chan struct{} // closed by Stop, releases held replies
-	open, peak int           // connections open now, and the most at once since PeakConnections
+	rejectTo   map[string]*smtp.SMTPError // RCPT TO address → reply
+	logins     int                        // AUTH attempts, refused ones included
+	hang       chan struct{}              // non-nil while DATA replies are held back
+	drop       int                        // > 0: DATA connections are reset after this many bytes
+	dropped    int                        // transfers reset so far
+	stopping   chan struct{}              // closed by Stop, releases held replies
+	open, peak int                        // connections open now, and the most at once since PeakConnections
 }
 
 // Start runs a server on a free loopback port until the test ends.
@@ -147,34 +140,6 @@ func (s *Server) URL() string {
 		mode = "tls"
 	}
 	return u + s.addr + "?tls=" + mode
-}
-
-// TLSConfig returns a client configuration that trusts the server's
-// certificate (its CA with WithTestCA), or nil when the server runs
-// without TLS.
-func (s *Server) TLSConfig() *tls.Config {
-	if s.cert == nil {
-		return nil
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(s.cert)
-	return &tls.Config{RootCAs: pool, ServerName: s.Host(), MinVersion: tls.VersionTLS12}
-}
-
-// CAFile writes the certificate a client must trust (the test CA's with
-// WithTestCA, else the self-signed one) as PEM into a file of the test's
-// and returns its path, for SSL_CERT_FILE.
-func (s *Server) CAFile(t testing.TB) string {
-	t.Helper()
-	if s.cert == nil {
-		t.Fatal("mailtest: CAFile of a server without TLS")
-	}
-	path := filepath.Join(t.TempDir(), "mailtest-ca.pem")
-	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.cert.Raw})
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatalf("mailtest: %v", err)
-	}
-	return path
 }
 
 // Messages returns a copy of everything received so far, oldest first.
@@ -247,6 +212,22 @@ func (s *Server) SetRejectMail(code int, msg string) {
 	if code != 0 {
 		s.rejectMail = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
 	}
+}
+
+// RejectRecipient makes the server answer RCPT TO addr with code and msg
+// (550 "no such user"), other recipients as before, until it is called
+// with code 0 for addr.
+func (s *Server) RejectRecipient(addr string, code int, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == 0 {
+		delete(s.rejectTo, addr)
+		return
+	}
+	if s.rejectTo == nil {
+		s.rejectTo = map[string]*smtp.SMTPError{}
+	}
+	s.rejectTo[addr] = &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
 }
 
 // Logins reports how many times a client tried to log in (AUTH), refused
@@ -343,6 +324,7 @@ func (s *Server) serve(l net.Listener) {
 	srv.WriteTimeout = 30 * time.Second
 	srv.AllowInsecureAuth = true
 	srv.ErrorLog = log.New(io.Discard, "", 0)
+	l = countingListener{Listener: l, s: s}
 	if s.startTLS || s.implicitTLS {
 		cfg := &tls.Config{Certificates: []tls.Certificate{s.tlsCert}, MinVersion: tls.VersionTLS12}
 		if s.startTLS {
@@ -354,70 +336,6 @@ func (s *Server) serve(l net.Listener) {
 	s.srv, s.ln = srv, l
 	s.stopping = make(chan struct{})
 	go srv.Serve(l)
-}
-
-// makeCert creates the server's certificate for the loopback names:
-// self-signed, or issued by a new test CA (WithTestCA).
-func (s *Server) makeCert() error {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
-	}
-	leaf := &x509.Certificate{
-		SerialNumber:          big.NewInt(2),
-		Subject:               pkix.Name{CommonName: "mailtest"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	if !s.testCA {
-		leaf.IsCA, leaf.KeyUsage = true, leaf.KeyUsage|x509.KeyUsageCertSign
-		der, err := x509.CreateCertificate(rand.Reader, leaf, leaf, &key.PublicKey, key)
-		if err != nil {
-			return err
-		}
-		if s.cert, err = x509.ParseCertificate(der); err != nil {
-			return err
-		}
-		s.tlsCert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: s.cert}
-		return nil
-	}
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
-	}
-	ca := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "mailtest CA", Organization: []string{"foyer tests"}},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
-	if err != nil {
-		return err
-	}
-	if s.cert, err = x509.ParseCertificate(caDER); err != nil {
-		return err
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, s.cert, &key.PublicKey, caKey)
-	if err != nil {
-		return err
-	}
-	parsed, err := x509.ParseCertificate(leafDER)
-	if err != nil {
-		return err
-	}
-	// The chain a server sends: its own certificate, then the issuer.
-	s.tlsCert = tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: key, Leaf: parsed}
-	return nil
 }
 
 func (s *Server) rejection() error {
@@ -452,22 +370,7 @@ type backend struct {
 }
 
 func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	b.s.mu.Lock()
-	b.s.open++
-	b.s.peak = max(b.s.peak, b.s.open)
-	b.s.mu.Unlock()
 	return &session{s: b.s, gen: b.gen, conn: c}, nil
-}
-
-// PeakConnections returns the most connections that were open at once
-// since the last call (or the start), and starts counting again from those
-// open now.
-func (s *Server) PeakConnections() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.peak
-	s.peak = s.open
-	return p
 }
 
 // session is one SMTP transaction at a time on one connection.
@@ -518,6 +421,12 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if err := ss.s.rejection(); err != nil {
 		return err
 	}
+	ss.s.mu.Lock()
+	refused := ss.s.rejectTo[to]
+	ss.s.mu.Unlock()
+	if refused != nil {
+		return refused
+	}
 	ss.to = append(ss.to, to)
 	return nil
 }
@@ -564,9 +473,4 @@ func (ss *session) Data(r io.Reader) error {
 
 func (ss *session) Reset() { ss.from, ss.to = "", nil }
 
-func (ss *session) Logout() error {
-	ss.s.mu.Lock()
-	ss.s.open--
-	ss.s.mu.Unlock()
-	return nil
-}
+func (ss *session) Logout() error { return nil }
