@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"net"
 	"net/textproto"
 	"strings"
 )
@@ -17,9 +18,11 @@ const (
 	StepSend    = "send"    // MAIL FROM, RCPT TO, DATA
 )
 
-// Trace hears of each step of a session as it ends: its name, what it did
-// (server, TLS version and certificate, user; never the password) and its
-// error, nil when it worked. A nil Trace hears nothing.
+// Trace hears of each step of a session: its name, what it did (server,
+// TLS version and certificate, user; never the password) and its error,
+// nil when it worked. The steps up to the login are told together once
+// the login has passed or a step has failed (go-mail runs them in one
+// call), the send when it ends. A nil Trace hears nothing.
 type Trace func(step, detail string, err error)
 
 func (t Trace) report(step, detail string, err error) {
@@ -139,5 +142,28 @@ func tlsFault(err error) Fault {
 	return FaultTLS
 }
 
-// splitFields splits an EHLO keyword's parameters ("PLAIN LOGIN").
-func splitFields(s string) []string { return strings.Fields(strings.ToUpper(s)) }
+// isTLSError reports whether err comes from TLS itself: the certificate,
+// an alert from the server, bytes that are not TLS.
+func isTLSError(err error) bool {
+	var header tls.RecordHeaderError
+	var op *net.OpError
+	return tlsFault(err) == FaultCertificate || errors.As(err, &header) ||
+		errors.As(err, &op) && op.Op == "remote error" // how crypto/tls reports an alert
+}
+
+// senderFault tells a refused sender (the settings' fault: FOYER_MAIL_FROM
+// is not allowed for the account, or no login was configured where one is
+// required) from a passing trouble at MAIL FROM.
+func senderFault(err error) Fault {
+	var te *textproto.Error
+	if !errors.As(err, &te) || te.Code < 500 || te.Code > 599 {
+		return ""
+	}
+	// "530 5.7.0 Authentication required", "502 5.7.0 Please authenticate
+	// first": a login is needed and FOYER_SMTP_URL has none (or another
+	// account's).
+	if te.Code == 530 || te.Code == 534 || te.Code == 535 || strings.Contains(strings.ToLower(te.Msg), "auth") {
+		return FaultLogin
+	}
+	return FaultSender
+}

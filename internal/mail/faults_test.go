@@ -3,9 +3,11 @@ package mail_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/textproto"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,6 +79,12 @@ func TestFaults(t *testing.T) {
 			func(srv *mailtest.Server, _ *mail.SMTPSender) {
 				srv.SetRejectMail(553, "5.7.1 sender address rejected: not owned by user")
 			}, mail.FaultSender, "connect tls login send!"},
+		{"sender refused after STARTTLS and login", []mailtest.Option{mailtest.WithSTARTTLS(), mailtest.WithTestCA(), mailtest.WithAuth("foyer", "right")},
+			func(srv *mailtest.Server, _ *mail.SMTPSender) {
+				srv.SetRejectMail(553, "5.7.1 sender address rejected: not owned by user")
+			}, mail.FaultSender, "connect tls login send!"},
+		{"login needed, none configured, after STARTTLS", []mailtest.Option{mailtest.WithSTARTTLS(), mailtest.WithTestCA(), mailtest.WithAuth("foyer", "right")},
+			func(_ *mailtest.Server, s *mail.SMTPSender) { s.SMTP.User, s.SMTP.Password = "", "" }, mail.FaultLogin, "connect tls login send!"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			srv := mailtest.Start(t, c.server...)
@@ -98,6 +106,8 @@ func TestFaults(t *testing.T) {
 			if n := len(srv.Messages()); n != 0 {
 				t.Errorf("%d messages delivered", n)
 			}
+			// A failed session leaves no connection behind.
+			srv.WaitClosed(t, 5*time.Second)
 		})
 	}
 }
@@ -147,16 +157,100 @@ func TestProbe(t *testing.T) {
 	}
 }
 
-// TestRecipientRefused: a 5xx for one recipient is that message's trouble,
-// permanent, and no fault of the settings.
-func TestRecipientRefused(t *testing.T) {
-	srv := mailtest.Start(t)
-	srv.SetReject(550, "5.1.1 no such user")
-	s := plainSender(srv)
-	m, _ := confirmation(t)
-	err := s.Send(context.Background(), m)
-	var te *textproto.Error
-	if !errors.As(err, &te) || te.Code != 550 || !mail.Permanent(err) || mail.FaultOf(err) != "" {
-		t.Errorf("err %v: permanent %v, fault %q", err, mail.Permanent(err), mail.FaultOf(err))
+// TestProbeTLSModes: each tls= of FOYER_SMTP_URL against servers with and
+// without TLS, and what the TLS step says about it.
+func TestProbeTLSModes(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		server []mailtest.Option
+		mode   string
+		want   string
+	}{
+		{"none", nil, "none", "none (tls=none)"},
+		{"none, though offered", []mailtest.Option{mailtest.WithSTARTTLS()}, "none", "none (tls=none)"},
+		{"when offered, not offered", nil, "", "none (the server does not offer STARTTLS)"},
+		{"when offered, offered", []mailtest.Option{mailtest.WithSTARTTLS()}, "", "STARTTLS, TLS 1.3, certificate for \"mailtest\""},
+		{"starttls", []mailtest.Option{mailtest.WithSTARTTLS(), mailtest.WithTestCA()}, "starttls", `STARTTLS, TLS 1.3, certificate for "mailtest" issued by "mailtest CA"`},
+		{"tls", []mailtest.Option{mailtest.WithImplicitTLS(), mailtest.WithTestCA()}, "tls", `implicit TLS, TLS 1.3, certificate for "mailtest" issued by "mailtest CA"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := mailtest.Start(t, c.server...)
+			s := &mail.SMTPSender{SMTP: config.SMTP{Host: srv.Host(), Port: srv.Port(), TLS: c.mode}, TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second}
+			var steps []step
+			if err := s.Probe(context.Background(), tracer(&steps)); err != nil {
+				t.Fatal(err)
+			}
+			if names(steps) != "connect tls login" || !strings.HasPrefix(steps[1].detail, c.want) {
+				t.Errorf("steps %+v, want tls %q", steps, c.want)
+			}
+			srv.WaitClosed(t, 5*time.Second)
+		})
 	}
+}
+
+// TestRecipientRefused: a 5xx for one recipient is that message's trouble,
+// permanent, and no fault of the settings, in the clear and after STARTTLS
+// and a login alike.
+func TestRecipientRefused(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		server []mailtest.Option
+	}{
+		{"plain", nil},
+		{"STARTTLS and login", []mailtest.Option{mailtest.WithSTARTTLS(), mailtest.WithTestCA(), mailtest.WithAuth("foyer", "right")}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := mailtest.Start(t, c.server...)
+			srv.SetReject(550, "5.1.1 no such user")
+			cfg, _ := config.ParseSMTPURL(srv.URL())
+			s := &mail.SMTPSender{SMTP: cfg, TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second}
+			m, _ := confirmation(t)
+			var steps []step
+			err := s.SendTraced(context.Background(), m, tracer(&steps))
+			var te *textproto.Error
+			if !errors.As(err, &te) || te.Code != 550 || !mail.Permanent(err) || mail.FaultOf(err) != "" {
+				t.Errorf("err %v: permanent %v, fault %q", err, mail.Permanent(err), mail.FaultOf(err))
+			}
+			if got := names(steps); got != "connect tls login send!" {
+				t.Errorf("steps %q", got)
+			}
+			srv.WaitClosed(t, 5*time.Second)
+		})
+	}
+}
+
+// TestSendConcurrentOutcomes: sends that run at once each learn their own
+// outcome: a refused recipient is that message's failure, never a refused
+// sender, and the others go out.
+func TestSendConcurrentOutcomes(t *testing.T) {
+	srv := mailtest.Start(t, mailtest.WithSTARTTLS(), mailtest.WithTestCA(), mailtest.WithAuth("foyer", "right"))
+	cfg, _ := config.ParseSMTPURL(srv.URL())
+	s := &mail.SMTPSender{SMTP: cfg, TLSConfig: srv.TLSConfig(), Timeout: 10 * time.Second}
+	const n = 16
+	for i := 0; i < n; i += 2 {
+		srv.RejectRecipient(fmt.Sprintf("guest%d@example.com", i), 550, "5.1.1 no such user")
+	}
+	errs := make([]error, n)
+	traces := make([][]step, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			m, _ := confirmation(t)
+			m.To = fmt.Sprintf("guest%d@example.com", i)
+			m.ID = fmt.Sprintf("reg-%d", i)
+			errs[i] = s.SendTraced(context.Background(), m, tracer(&traces[i]))
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		refused := i%2 == 0
+		if refused && (!mail.Permanent(err) || mail.FaultOf(err) != "") || !refused && err != nil {
+			t.Errorf("guest%d: err %v, permanent %v, fault %q", i, err, mail.Permanent(err), mail.FaultOf(err))
+		}
+		if got := traces[i]; len(got) != 4 || !strings.HasPrefix(got[1].detail, "STARTTLS, TLS") || got[3].detail != fmt.Sprintf("from foyer@example.org to guest%d@example.com", i) {
+			t.Errorf("guest%d: steps %+v", i, got)
+		}
+	}
+	srv.WaitFor(t, n/2, 10*time.Second)
+	srv.WaitClosed(t, 5*time.Second)
 }
