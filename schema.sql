@@ -19,7 +19,10 @@ CREATE TABLE users (
     name          TEXT NOT NULL,
     role          TEXT NOT NULL CHECK (role IN ('admin', 'organiser', 'staff')),
     password_hash TEXT NOT NULL,
-    created_at    TEXT NOT NULL
+    created_at    TEXT NOT NULL,
+    -- A disabled account signs in no more and its tokens stop working; it
+    -- stays, as the audit log and check-ins name it.
+    disabled_at   TEXT
 );
 
 -- API tokens, stored as SHA-256 of the token: a leaked database leaks no token.
@@ -99,7 +102,9 @@ CREATE TABLE events (
     -- their ticket (0: none), and days after the end that their personal
     -- data is kept before organisers are reminded to remove it.
     reminder_days    INTEGER NOT NULL DEFAULT 2,
-    retention_days   INTEGER NOT NULL DEFAULT 180
+    retention_days   INTEGER NOT NULL DEFAULT 180,
+    -- When the personal data of all its guests was removed.
+    purged_at        TEXT
 );
 
 -- Settings of the installation, one JSON value per key: "organiser" holds
@@ -226,7 +231,12 @@ CREATE TABLE registrations (
     kind            TEXT NOT NULL DEFAULT 'attendee' CHECK (kind IN ('attendee', 'speaker', 'staff', 'press')),
     -- Names, email and organisation case-folded (registration.SearchText):
     -- what the organisers' search looks in.
-    search          TEXT NOT NULL DEFAULT ''
+    search          TEXT NOT NULL DEFAULT '',
+    -- When its personal data was removed (on request, or with the event's
+    -- after its retention period): names, address, organisation, answers
+    -- are gone, the status, seats and check-ins stay for the figures.
+    -- Lists and exports leave it out.
+    anonymised_at   TEXT
 );
 
 -- One live registration per email and event, enforced by the database.
@@ -397,4 +407,34 @@ WHEN OLD.status <> NEW.status BEGIN
     INSERT INTO registration_history (registration_id, at, action, detail)
     VALUES (NEW.registration_id, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z', 'seat',
         json_object('session', NEW.session_id, 'from', OLD.status, 'to', NEW.status));
+END;
+-- The audit log: every change made by an organiser or admin, and failed
+-- sign-ins, with who, when, from which address and the values before and
+-- after (changes: {"field": {"before": …, "after": …}}). Written in the
+-- transaction of the change. foyer never changes or deletes an entry; the
+-- one exception is removing an anonymised attendee's personal data from
+-- the entries about them, which marks the entry redacted. user_id keeps no
+-- foreign key: an entry outlives anything it names.
+CREATE TABLE audit_log (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    user_id  INTEGER,                         -- NULL: nobody signed in, or foyer itself
+    actor    TEXT NOT NULL DEFAULT '',        -- the account's email at the time
+    origin   TEXT NOT NULL DEFAULT '',        -- the client's address
+    action   TEXT NOT NULL,
+    event    TEXT NOT NULL DEFAULT '',        -- the event's slug; '' for the installation
+    target   TEXT NOT NULL DEFAULT '',        -- what changed: registration:42, user:3, …
+    changes  TEXT NOT NULL DEFAULT '{}',
+    redacted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX audit_log_event ON audit_log (event, id);
+CREATE INDEX audit_log_target ON audit_log (target);
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+    SELECT RAISE(ABORT, 'audit log entries cannot be deleted');
+END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN NOT (OLD.redacted = 0 AND NEW.redacted = 1 AND NEW.id = OLD.id AND NEW.at = OLD.at
+    AND NEW.user_id IS OLD.user_id AND NEW.actor = OLD.actor AND NEW.origin = OLD.origin
+    AND NEW.action = OLD.action AND NEW.event = OLD.event AND NEW.target = OLD.target) BEGIN
+    SELECT RAISE(ABORT, 'audit log entries cannot be changed');
 END;

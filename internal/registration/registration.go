@@ -56,6 +56,9 @@ type Registration struct {
 	TicketCode   string         `json:"ticket_code,omitempty"`
 	Mail         *MailStatus    `json:"mail,omitempty"`
 	ManageToken  string         `json:"-"`
+	// AnonymisedAt is when its personal data was removed; nil while it
+	// has it.
+	AnonymisedAt *time.Time `json:"anonymised_at,omitempty"`
 }
 
 // Seat is a registration's place in a session.

@@ -15,7 +15,7 @@ import (
 // Cancel cancels a live registration, frees its places, promotes from the
 // waiting lists and queues the emails.
 func (s *Store) Cancel(ctx context.Context, ev *Event, id int64) error {
-	return s.change(ctx, ev, id, func(tx *writeTx, status string) error {
+	return s.change(ctx, ev, id, "cancel", func(tx *writeTx, status string) error {
 		return end(ctx, tx, id, registration.Cancelled)
 	})
 }
@@ -35,7 +35,7 @@ func end(ctx context.Context, tx *writeTx, id int64, status string) error {
 // Approve confirms a pending registration, or waitlists it when the event
 // is full (ErrFull when its waiting list is off).
 func (s *Store) Approve(ctx context.Context, ev *Event, id int64) error {
-	return s.change(ctx, ev, id, func(tx *writeTx, status string) error {
+	return s.change(ctx, ev, id, "approve", func(tx *writeTx, status string) error {
 		if status != registration.Pending {
 			return fmt.Errorf("%w: it is %s, not pending", ErrConflict, status)
 		}
@@ -63,7 +63,7 @@ func (s *Store) Approve(ctx context.Context, ev *Event, id int64) error {
 
 // Reject turns down a pending registration.
 func (s *Store) Reject(ctx context.Context, ev *Event, id int64) error {
-	return s.change(ctx, ev, id, func(tx *writeTx, status string) error {
+	return s.change(ctx, ev, id, "reject", func(tx *writeTx, status string) error {
 		if status != registration.Pending {
 			return fmt.Errorf("%w: it is %s, not pending", ErrConflict, status)
 		}
@@ -81,7 +81,10 @@ func (s *Store) Resend(ctx context.Context, id int64) error {
 			}
 			return err
 		}
-		return enqueueMail(ctx, tx, id, registration.MailFor(status))
+		if err := enqueueMail(ctx, tx, id, registration.MailFor(status)); err != nil {
+			return err
+		}
+		return auditRegistration(ctx, tx, "resend", id, nil, nil)
 	})
 }
 
@@ -89,7 +92,7 @@ func (s *Store) Resend(ctx context.Context, id int64) error {
 // sessions keep their seats and queue places, new ones follow the capacity
 // rules, dropped ones free seats for the next in line.
 func (s *Store) ChangeSessions(ctx context.Context, ev *Event, id int64, sessions []string) error {
-	return s.change(ctx, ev, id, func(tx *writeTx, status string) error {
+	return s.change(ctx, ev, id, "sessions", func(tx *writeTx, status string) error {
 		want := map[int64]bool{}
 		for _, key := range sessions {
 			want[ev.SessionIDs[key]] = true
@@ -136,11 +139,16 @@ func (s *Store) ChangeSessions(ctx context.Context, ev *Event, id int64, session
 }
 
 // change runs fn on a live registration of ev in one transaction, then
-// promotes from the waiting lists.
-func (s *Store) change(ctx context.Context, ev *Event, id int64, fn func(tx *writeTx, status string) error) error {
+// promotes from the waiting lists. An organiser's change is audited as
+// registration.ACTION with the status and seats before and after.
+func (s *Store) change(ctx context.Context, ev *Event, id int64, action string, fn func(tx *writeTx, status string) error) error {
 	err := s.tx(ctx, func(tx *writeTx) error {
+		before, err := registrationSnapshot(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		var status string
-		err := tx.QueryRowContext(ctx, "SELECT status FROM registrations WHERE id = ? AND event_id = ?", id, ev.ID).Scan(&status)
+		err = tx.QueryRowContext(ctx, "SELECT status FROM registrations WHERE id = ? AND event_id = ?", id, ev.ID).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -153,7 +161,10 @@ func (s *Store) change(ctx context.Context, ev *Event, id int64, fn func(tx *wri
 		if err := fn(tx, status); err != nil {
 			return err
 		}
-		return rebalance(ctx, tx, ev)
+		if err := rebalance(ctx, tx, ev); err != nil {
+			return err
+		}
+		return auditRegistration(ctx, tx, action, id, before, nil)
 	})
 	switch {
 	case err == nil:

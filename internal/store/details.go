@@ -22,6 +22,10 @@ func (s *Store) UpdateDetails(ctx context.Context, ev *Event, id int64, in regis
 		return fmt.Errorf("store: update details: %w", err)
 	}
 	err = s.tx(ctx, func(tx *writeTx) error {
+		before, err := registrationSnapshot(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		var email string
 		if err := tx.QueryRowContext(ctx, "SELECT email FROM registrations WHERE id = ? AND event_id = ?", id, ev.ID).Scan(&email); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -40,7 +44,7 @@ func (s *Store) UpdateDetails(ctx context.Context, ev *Event, id int64, in regis
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotLive
 		}
-		return nil
+		return auditRegistration(ctx, tx, "edit", id, before, nil)
 	})
 	if err != nil && !errors.Is(err, ErrNotLive) {
 		return fmt.Errorf("store: update details of %d: %w", id, err)

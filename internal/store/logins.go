@@ -66,13 +66,26 @@ func (s *Store) RecordLoginFailure(ctx context.Context, email string) (*LoginLoc
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM login_failures WHERE email_key = ?", key).Scan(&failures); err != nil {
 			return err
 		}
+		// The audit log names the account, never a name typed that is
+		// none: that may be anybody's address, or a password typed into
+		// the wrong field.
+		var userID sql.NullInt64
+		err := tx.QueryRowContext(ctx, "SELECT id FROM users WHERE email = ?", strings.TrimSpace(email)).Scan(&userID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		target := "login:unknown"
+		if userID.Valid {
+			target = userTarget(userID.Int64)
+		}
+		if err := tx.audit(ctx, AuditLoginFailed, "", target, map[string]Change{"failures": {After: failures}}); err != nil {
+			return err
+		}
 		if failures < LoginFailureLimit {
 			return nil
 		}
 		lock = &LoginLock{EmailKey: key, Failures: failures, LockedAt: t, Until: t.Add(LoginLockout)}
-		var userID sql.NullInt64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM users WHERE email = ?", strings.TrimSpace(email)).Scan(&userID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := tx.audit(ctx, AuditLoginLocked, "", target, map[string]Change{"until": {After: formatTime(lock.Until)}}); err != nil {
 			return err
 		}
 		if userID.Valid {

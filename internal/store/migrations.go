@@ -106,6 +106,32 @@ CREATE TABLE media (
     data         BLOB NOT NULL,
     created_at   TEXT NOT NULL
 );`},
+	{11, "the audit log, which refuses changes and deletions; disabled accounts; anonymised registrations and purged events", `
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+ALTER TABLE registrations ADD COLUMN anonymised_at TEXT;
+ALTER TABLE events ADD COLUMN purged_at TEXT;CREATE TABLE audit_log (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    user_id  INTEGER,                         -- NULL: nobody signed in, or foyer itself
+    actor    TEXT NOT NULL DEFAULT '',        -- the account's email at the time
+    origin   TEXT NOT NULL DEFAULT '',        -- the client's address
+    action   TEXT NOT NULL,
+    event    TEXT NOT NULL DEFAULT '',        -- the event's slug; '' for the installation
+    target   TEXT NOT NULL DEFAULT '',        -- what changed: registration:42, user:3, …
+    changes  TEXT NOT NULL DEFAULT '{}',
+    redacted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX audit_log_event ON audit_log (event, id);
+CREATE INDEX audit_log_target ON audit_log (target);
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+    SELECT RAISE(ABORT, 'audit log entries cannot be deleted');
+END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN NOT (OLD.redacted = 0 AND NEW.redacted = 1 AND NEW.id = OLD.id AND NEW.at = OLD.at
+    AND NEW.user_id IS OLD.user_id AND NEW.actor = OLD.actor AND NEW.origin = OLD.origin
+    AND NEW.action = OLD.action AND NEW.event = OLD.event AND NEW.target = OLD.target) BEGIN
+    SELECT RAISE(ABORT, 'audit log entries cannot be changed');
+END;`},
 }
 
 // migration is one numbered step of the schema.

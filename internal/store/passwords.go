@@ -70,8 +70,14 @@ func (s *Store) SetPassword(ctx context.Context, email, password string) (int64,
 		if err != nil {
 			return err
 		}
-		ended, err = res.RowsAffected()
-		return err
+		if ended, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM users WHERE email = ?", strings.TrimSpace(email)).Scan(&id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, AuditUserPassword, "", userTarget(id), map[string]Change{"sessions_ended": {After: ended}})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: set password: %w", err)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/foyer-events/foyer/internal/programme"
@@ -61,12 +62,21 @@ func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool
 		case err != nil:
 			return err
 		}
+		var old *Event
+		if !created {
+			if old, err = loadEvent(ctx, tx.Tx, e.Slug); err != nil {
+				return err
+			}
+		}
 		if err := saveProgramme(ctx, tx, id, e); err != nil {
 			return err
 		}
 		// A raised capacity takes guests from the waiting lists at once.
 		saved, err := loadEvent(ctx, tx.Tx, e.Slug)
 		if err != nil {
+			return err
+		}
+		if err := auditProgramme(ctx, tx, old, saved); err != nil {
 			return err
 		}
 		return rebalance(ctx, tx, saved)
@@ -327,3 +337,35 @@ func capacityConflicts(ctx context.Context, tx *writeTx, eventID int64, e *progr
 
 // ProgrammeProblems returns the problems, for view.ProgrammeError.
 func (e *ErrProgramme) ProgrammeProblems() []programme.Problem { return e.Problems }
+
+// maxAuditChanges bounds the changes one entry lists: a whole new file
+// put over an old one names its first places and how many there were.
+const maxAuditChanges = 300
+
+// auditProgramme records a programme's creation (with what it holds) or
+// its update (every place that changed, before and after).
+func auditProgramme(ctx context.Context, tx *writeTx, old, saved *Event) error {
+	target := "event:" + saved.Slug
+	if old == nil {
+		e := saved.Event
+		return tx.audit(ctx, AuditProgrammeCreate, saved.Slug, target, map[string]Change{
+			"title":    {After: e.Title},
+			"status":   {After: e.Status},
+			"rooms":    {After: len(e.Rooms)},
+			"speakers": {After: len(e.Speakers)},
+			"sessions": {After: len(e.Sessions)},
+		})
+	}
+	changes := trimChanges(diff(old.Event, saved.Event))
+	if len(changes) == 0 {
+		return tx.audit(ctx, AuditProgrammeUpdate, saved.Slug, target, nil)
+	}
+	if len(changes) > maxAuditChanges {
+		keys := slices.Sorted(maps.Keys(changes))
+		for _, k := range keys[maxAuditChanges:] {
+			delete(changes, k)
+		}
+		changes["…"] = Change{After: len(keys) - maxAuditChanges}
+	}
+	return tx.audit(ctx, AuditProgrammeUpdate, saved.Slug, target, changes)
+}

@@ -30,7 +30,9 @@ var listColumns = strings.NewReplacer("e.slug", "?", "r.manage_token", "''").Rep
 // filterSQL turns f into the condition on registrations r of ev, with its
 // arguments.
 func filterSQL(ev *Event, f Filter) (string, []any) {
-	where := []string{"r.event_id = ?"}
+	// Anonymised registrations count in the figures but are no longer
+	// anybody: no list or export shows them.
+	where := []string{"r.event_id = ?", "r.anonymised_at IS NULL"}
 	args := []any{ev.ID}
 	add := func(cond string, a ...any) {
 		where = append(where, cond)

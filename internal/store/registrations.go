@@ -13,21 +13,27 @@ import (
 // Reading registrations: one, by its manage token, or a filtered page.
 
 const registrationColumns = `r.id, e.slug, r.status, r.kind, r.first_name, r.last_name, r.salutation, r.title, r.email, r.organisation, r.job_title,
-	r.country, r.language, r.answers, r.consent_at, r.consent_version, r.ticket_code, r.manage_token, r.created_at, r.updated_at`
+	r.country, r.language, r.answers, r.consent_at, r.consent_version, r.ticket_code, r.manage_token, r.created_at, r.updated_at,
+	r.anonymised_at`
 
 // scanRegistration reads registrationColumns, then any extra columns
 // selected after them into extra.
 func scanRegistration(sc interface{ Scan(...any) error }, extra ...any) (*registration.Registration, error) {
 	var r registration.Registration
 	var answers, consentAt, created, updated string
+	var anonymised sql.NullString
 	err := sc.Scan(append([]any{&r.ID, &r.Event, &r.Status, &r.Kind, &r.FirstName, &r.LastName, &r.Salutation, &r.Title, &r.Email,
 		&r.Organisation, &r.JobTitle, &r.Country, &r.Language, &answers, &consentAt, &r.Consent.Version, &r.TicketCode, &r.ManageToken,
-		&created, &updated}, extra...)...)
+		&created, &updated, &anonymised}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
 	r.Answers = registration.DecodeAnswers(answers)
 	r.Consent.At, r.CreatedAt, r.UpdatedAt = parseTime(consentAt), parseTime(created), parseTime(updated)
+	if anonymised.Valid {
+		t := parseTime(anonymised.String)
+		r.AnonymisedAt = &t
+	}
 	r.Sessions = []registration.Seat{}
 	return &r, nil
 }

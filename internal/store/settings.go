@@ -65,10 +65,21 @@ func (s *Store) SetOrganiserDefaults(ctx context.Context, o *programme.Organiser
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+		var old programme.Organiser
+		var value string
+		err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", settingOrganiser).Scan(&value)
+		if err == nil {
+			json.Unmarshal([]byte(value), &old)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 			settingOrganiser, jsonText(o), now())
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, AuditSettings, "", "settings:organiser", trimChanges(diff(old, o)))
 	})
 	s.defaults.mu.Lock()
 	s.defaults.loaded = false

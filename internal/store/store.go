@@ -263,20 +263,42 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 type writeTx struct {
 	*sql.Tx
 	queuedMail bool
+	audited    bool // an audit entry was written (see audit.go)
 }
 
 // tx runs fn in one immediate transaction on the write connection. After a
 // commit that queued mail it calls the OnMailQueued hook, so no caller has
-// to remember to wake the mail worker.
+// to remember to wake the mail worker. A change made for an organiser or
+// admin (WithActor) is written to the audit log in the same transaction.
 func (s *Store) tx(ctx context.Context, fn func(*writeTx) error) error {
 	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	tx := &writeTx{Tx: sqlTx}
+	actor, audit := audited(ctx)
+	var before int64
+	if audit {
+		if before, err = totalChanges(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
+	}
+	// A change by an organiser or admin that its store function did not
+	// describe is still recorded, by the request that made it.
+	if audit && !tx.audited {
+		after, err := totalChanges(ctx, tx)
+		if err == nil && after > before {
+			err = tx.audit(ctx, AuditRequest, "", actor.Request, nil)
+		}
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,8 +62,11 @@ func (s *Store) CreateUser(ctx context.Context, email, name, role, password stri
 		if err != nil {
 			return err
 		}
-		u.ID, err = res.LastInsertId()
-		return err
+		if u.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return tx.audit(ctx, AuditUserCreate, "", userTarget(u.ID), map[string]Change{
+			"email": {After: u.Email}, "name": {After: name}, "role": {After: role}})
 	})
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -88,7 +92,7 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	var u User
 	var hash, created string
-	err := s.read.QueryRowContext(ctx, "SELECT id, email, name, role, password_hash, created_at FROM users WHERE email = ?",
+	err := s.read.QueryRowContext(ctx, "SELECT id, email, name, role, password_hash, created_at FROM users WHERE email = ? AND disabled_at IS NULL",
 		strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
@@ -142,13 +146,45 @@ func hashSecret(secret string) string {
 // is stored, so it is shown once.
 func (s *Store) CreateToken(ctx context.Context, userID int64) (string, error) {
 	token := "fy_" + NewSecret(32)
-	_, err := s.write.ExecContext(ctx, "INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)",
-		userID, hashSecret(token), now())
+	err := s.tx(ctx, func(tx *writeTx) error {
+		res, err := tx.ExecContext(ctx, "INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)",
+			userID, hashSecret(token), now())
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, AuditTokenCreate, "", tokenTarget(id), map[string]Change{"user": {After: userTarget(userID)}})
+	})
 	if err != nil {
 		return "", fmt.Errorf("store: create token: %w", err)
 	}
 	return token, nil
 }
+
+// RevokeToken deletes an API token of the user; ErrNotFound if the user
+// has no such token.
+func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
+	err := s.tx(ctx, func(tx *writeTx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE id = ? AND user_id = ?", tokenID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return tx.audit(ctx, AuditTokenRevoke, "", tokenTarget(tokenID), map[string]Change{"user": {Before: userTarget(userID)}})
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: revoke token: %w", err)
+	}
+	return err
+}
+
+func userTarget(id int64) string  { return "user:" + strconv.FormatInt(id, 10) }
+func tokenTarget(id int64) string { return "token:" + strconv.FormatInt(id, 10) }
 
 // tokenUseEvery is how finely a token's last use is recorded: a script
 // that calls the API all day costs one write a minute, not one a request.
@@ -162,7 +198,7 @@ func (s *Store) UserByToken(ctx context.Context, token string) (*User, error) {
 	var tokenID int64
 	var lastUsed sql.NullString
 	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, t.id, t.last_used_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashSecret(token)).
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled_at IS NULL`, hashSecret(token)).
 		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &created, &tokenID, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -236,7 +272,7 @@ func (s *Store) GetWebSession(ctx context.Context, id string) (*WebSession, erro
 	var u User
 	var created string
 	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, ws.csrf_token
-		FROM web_sessions ws JOIN users u ON u.id = ws.user_id WHERE ws.id = ? AND ws.expires_at > ?`,
+		FROM web_sessions ws JOIN users u ON u.id = ws.user_id WHERE ws.id = ? AND ws.expires_at > ? AND u.disabled_at IS NULL`,
 		hashSecret(id), now()).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &created, &ws.CSRF)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound

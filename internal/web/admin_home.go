@@ -18,6 +18,8 @@ type adminPage struct {
 	// locked names are no account.
 	Locks        []lockView
 	UnknownLocks int
+	// Purges are events whose guests' personal data is due for removal.
+	Purges []store.PurgeDue
 }
 
 // lockView is a locked account as the overview shows it.
@@ -32,6 +34,9 @@ func (s *Server) adminHome(c echo.Context) error {
 		return err
 	}
 	p := &adminPage{Page: s.page(c, ""), Events: figures}
+	if p.Purges, err = s.app.Store.PurgesDue(c.Request().Context(), time.Now()); err != nil {
+		return err
+	}
 	if u := currentUser(c); u != nil && u.Can(store.RoleAdmin) {
 		locks, err := s.app.Store.LoginLocks(c.Request().Context())
 		if err != nil {

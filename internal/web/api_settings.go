@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -27,19 +25,11 @@ func (s *Server) getOrganiserDefaults(c echo.Context) error {
 // installation's organiser defaults, the programme's organiser block in
 // shape and rules.
 func (s *Server) putOrganiserDefaults(c echo.Context) error {
-	body, err := readBody(c)
-	if err != nil {
+	var o programme.Organiser
+	if err := decodeStrict(c, &o); err != nil {
 		return err
 	}
-	var o programme.Organiser
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&o); err != nil {
-		p := problem(c, http.StatusBadRequest, "bad_json")
-		p.Fields = map[string]string{"body": err.Error()}
-		return p
-	}
-	err = o.Validate()
+	err := o.Validate()
 	if err == nil {
 		err = s.app.Store.SetOrganiserDefaults(c.Request().Context(), &o)
 	}

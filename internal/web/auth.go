@@ -35,6 +35,22 @@ const (
 // must not turn every page into a sign-in loop. The API answers 401 to an
 // Authorization header it cannot use, rather than quietly acting for nobody.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	authenticated := func(c echo.Context) error {
+		// Who acts travels with the request's context into the store, which
+		// writes organisers' and admins' changes to the audit log.
+		r := c.Request()
+		a := store.Actor{From: c.RealIP(), Request: r.Method + " " + c.Path()}
+		if u := currentUser(c); u != nil {
+			a.UserID, a.Email, a.Role = u.ID, u.Email, u.Role
+		}
+		c.SetRequest(r.WithContext(store.WithActor(r.Context(), a)))
+		return next(c)
+	}
+	return s.findUser(authenticated)
+}
+
+// findUser sets the request's user, if any; see authenticate.
+func (s *Server) findUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		if isAPI(c) {

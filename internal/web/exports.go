@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -100,7 +101,9 @@ func (s *Server) exportAttendees(format string) echo.HandlerFunc {
 		}
 		s.app.Log.Info("attendees exported", "event", ev.Slug, "format", format, "preset", list.Preset,
 			"rows", rows, "took", time.Since(started).Round(time.Millisecond), "user", currentUser(c).ID)
-		return nil
+		// Personal data left foyer: on record, even if the client has gone.
+		return s.app.Store.Audit(context.WithoutCancel(ctx), store.AuditExport, ev.Slug, "attendees."+format, map[string]store.Change{
+			"filter": {After: c.QueryString()}, "rows": {After: rows}})
 	}
 }
 

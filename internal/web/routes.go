@@ -77,6 +77,7 @@ func (s *Server) routes() {
 
 	// The organiser interface.
 	e.GET("/admin", s.adminHome, requireRole(store.RoleOrganiser))
+	e.POST("/admin/events/:slug/purge", s.adminPurge, requireRole(store.RoleOrganiser))
 
 	// Check-in at the door, for staff and up. A door's devices may share
 	// one address (the venue's network), so its limit is generous.
@@ -100,8 +101,13 @@ func (s *Server) routes() {
 	for _, action := range []string{"cancel", "approve", "reject", "resend"} {
 		api.POST("/registrations/:id/"+action, s.registrationAction(action), organiser)
 	}
+	api.GET("/registrations/:id/data", s.registrationData, organiser)
+	api.POST("/registrations/:id/anonymise", s.anonymiseRegistration, organiser)
+	api.GET("/events/:slug/privacy", s.eventPrivacy, organiser)
+	api.POST("/events/:slug/purge", s.purgeEvent, organiser)
 	admin := requireRole(store.RoleAdmin)
 	api.GET("/settings/organiser", s.getOrganiserDefaults, organiser)
+	api.GET("/audit", s.getAudit, organiser)
 	api.PUT("/settings/organiser", s.putOrganiserDefaults, admin)
 	api.POST("/checkin", s.scan, staff, scanLimit)
 	api.POST("/checkin/undo", s.undo, staff, scanLimit)
