@@ -525,6 +525,9 @@ func TestDirSender(t *testing.T) {
 func TestSendDroppedDuringData(t *testing.T) {
 	srv := mailtest.Start(t)
 	s := plainSender(srv)
+	// Composing and moving 16 MB takes seconds on a loaded machine or under
+	// the race detector; the short default would fail the good send.
+	s.Timeout = time.Minute
 	m, _ := confirmation(t)
 	// Larger than loopback's socket buffers, so the reset reaches the client
 	// while it still has parts to write.
