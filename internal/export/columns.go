@@ -27,7 +27,7 @@ func (c columnMaker) status() Column {
 }
 
 func (c columnMaker) kind() Column {
-	return c.textColumn("kind", 12, func(r *registration.Registration) string { return c.t("export.kind." + r.Kind) })
+	return c.textColumn("kind", 12, func(r *registration.Registration) string { return c.t("kind." + r.Kind) })
 }
 
 // names are the name as it is printed (in its culture's order), then the
@@ -143,22 +143,33 @@ func (c columnMaker) questions(qs []*programme.Question) []Column {
 	return out
 }
 
-// answer is the text of an answer to q.
+// answer is the text of an answer to q in the list's language.
 func (c columnMaker) answer(q *programme.Question, v any) string {
+	return AnswerText(q, v, c.l.Lang, c.l.Event.DefaultLanguage, c.l.t)
+}
+
+// AnswerText is an answer to q as people read it, in lang: a choice by its
+// label (fallback: the event's default language), several joined by "; ",
+// yes or no in words, text as typed. Lists, print views and the organisers'
+// pages show answers this way.
+func AnswerText(q *programme.Question, v any, lang, fallback string, t Translator) string {
 	label := func(value string) string {
 		if o := q.Option(value); o != nil {
-			return o.Label.In(c.l.Lang, c.l.Event.DefaultLanguage)
+			return o.Label.In(lang, fallback)
 		}
 		return value // an option removed since: its value is all there is
+	}
+	if v == nil && q.Type == "yesno" {
+		v = false // an unticked box leaves no answer
 	}
 	switch v := v.(type) {
 	case nil:
 		return ""
 	case bool:
 		if v {
-			return c.t("export.yes")
+			return t("export.yes")
 		}
-		return c.t("export.no")
+		return t("export.no")
 	case string:
 		if q.Type == "choice" || q.Type == "multichoice" {
 			return label(v)

@@ -13,6 +13,7 @@ package export
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -202,4 +203,42 @@ func (l *List) FileName(ext string, now time.Time) string {
 		name = l.Event.Slug + "-" + l.Preset
 	}
 	return name + "-" + now.In(l.loc).Format("2006-01-02") + "." + ext
+}
+
+// table is the list as the writers take it.
+func (l *List) table(rows Rows) table {
+	t := table{sheet: l.t("export.sheet"), title: l.Event.Title.In(l.Lang, l.Event.DefaultLanguage), headers: l.Headers(), loc: l.loc}
+	for _, c := range l.Columns {
+		t.widths = append(t.widths, c.Width)
+	}
+	t.rows = func(emit func([]any) error) error {
+		cells := make([]any, len(l.Columns))
+		return rows(func(r *registration.Registration) error {
+			for i, c := range l.Columns {
+				switch c.kind {
+				case numberCell:
+					cells[i] = c.number(r)
+				case timeCell:
+					cells[i] = c.time(r)
+				default:
+					cells[i] = c.text(r)
+				}
+			}
+			return emit(cells)
+		})
+	}
+	return t
+}
+
+// WriteCSV writes the list as CSV for Excel: UTF-8 with a byte order mark,
+// RFC 4180 (comma, double quotes, CRLF line ends), a header row, and every
+// text cell neutralised against formula injection (Neutralise).
+func (l *List) WriteCSV(w io.Writer, rows Rows) error { return writeCSV(w, l.table(rows)) }
+
+// WriteXLSX writes the list as an Excel workbook: a frozen bold header,
+// column widths, times as dates in the event's time zone, text as text
+// cells. The rows stream through excelize's stream writer, which keeps
+// what exceeds 16 MB in a temporary file in tmpDir ("" is the system's).
+func (l *List) WriteXLSX(w io.Writer, rows Rows, tmpDir string) error {
+	return writeXLSX(w, l.table(rows), tmpDir)
 }

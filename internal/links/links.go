@@ -42,6 +42,13 @@ func Manage(token string, part ...string) string {
 // CheckIn is the check-in page for an event's entrance.
 func CheckIn(slug string) string { return "/checkin/" + url.PathEscape(slug) }
 
+// Admin is an event's page of the organiser interface, or with part one of
+// its sections: Admin("forum") is the dashboard, Admin("forum",
+// "registrations", "42") a registration.
+func Admin(slug string, part ...string) string {
+	return join("/admin/events/"+url.PathEscape(slug), part)
+}
+
 // Absolute puts the site's base URL in front of a path from this package.
 func Absolute(base, path string) string { return strings.TrimRight(base, "/") + path }
 

@@ -27,6 +27,9 @@ const (
 	Cancelled  = "cancelled"
 )
 
+// Statuses lists the statuses in the order of a registration's life.
+var Statuses = []string{Pending, Confirmed, Waitlisted, Rejected, Cancelled}
+
 // Live reports whether a registration in this status holds or awaits a seat.
 func Live(status string) bool {
 	return status == Pending || status == Confirmed || status == Waitlisted
@@ -105,6 +108,9 @@ type Input struct {
 	Sessions     []string       `json:"sessions"`
 	Answers      map[string]any `json:"answers"`
 	Consent      bool           `json:"consent"`
+	// Kind is set by organisers who add a registration by hand; guests
+	// cannot send it (attendee when empty).
+	Kind string `json:"-"`
 }
 
 // SearchKey is the text an organiser's search looks in: names (in both

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -93,49 +94,65 @@ func (s *Store) Resend(ctx context.Context, id int64) error {
 // rules, dropped ones free seats for the next in line.
 func (s *Store) ChangeSessions(ctx context.Context, ev *Event, id int64, sessions []string) error {
 	return s.change(ctx, ev, id, "sessions", func(tx *writeTx, status string) error {
-		want := map[int64]bool{}
-		for _, key := range sessions {
-			want[ev.SessionIDs[key]] = true
-		}
-		rows, err := tx.QueryContext(ctx, "SELECT session_id FROM registration_sessions WHERE registration_id = ?", id)
-		if err != nil {
-			return err
-		}
-		var drop []int64
-		have := map[int64]bool{}
-		for rows.Next() {
-			var sid int64
-			if err := rows.Scan(&sid); err != nil {
-				rows.Close()
-				return err
-			}
-			have[sid] = true
-			if !want[sid] {
-				drop = append(drop, sid)
-			}
-		}
-		rows.Close()
-		for _, sid := range drop {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM registration_sessions WHERE registration_id = ? AND session_id = ?", id, sid); err != nil {
-				return err
-			}
-		}
-		var add []string
-		for _, key := range sessions {
-			if !have[ev.SessionIDs[key]] {
-				add = append(add, key)
-			}
-		}
-		if len(add) == 0 && len(drop) == 0 {
-			return nil
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE registrations SET updated_at = ? WHERE id = ?", now(), id)
-		if err != nil {
-			return err
-		}
-		_, err = addSeats(ctx, tx, ev, id, status, add)
+		_, err := changeSessionsTx(ctx, tx, ev, id, status, sessions)
 		return err
 	})
+}
+
+// changeSessionsTx replaces the session choices inside a change's
+// transaction and reports whether any changed.
+func changeSessionsTx(ctx context.Context, tx *writeTx, ev *Event, id int64, status string, sessions []string) (bool, error) {
+	want := map[int64]bool{}
+	for _, key := range sessions {
+		want[ev.SessionIDs[key]] = true
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT session_id FROM registration_sessions WHERE registration_id = ?", id)
+	if err != nil {
+		return false, err
+	}
+	var drop []int64
+	have := map[int64]bool{}
+	for rows.Next() {
+		var sid int64
+		if err := rows.Scan(&sid); err != nil {
+			rows.Close()
+			return false, err
+		}
+		have[sid] = true
+		if !want[sid] {
+			drop = append(drop, sid)
+		}
+	}
+	rows.Close()
+	for _, sid := range drop {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM registration_sessions WHERE registration_id = ? AND session_id = ?", id, sid); err != nil {
+			return false, err
+		}
+	}
+	var add []string
+	for _, key := range sessions {
+		if !have[ev.SessionIDs[key]] {
+			add = append(add, key)
+		}
+	}
+	if len(add) == 0 && len(drop) == 0 {
+		return false, nil
+	}
+	dropped := make([]string, 0, len(drop))
+	for key, sid := range ev.SessionIDs {
+		if slices.Contains(drop, sid) {
+			dropped = append(dropped, key)
+		}
+	}
+	slices.Sort(dropped)
+	if err := logHistory(ctx, tx, id, HistorySessions, map[string][]string{"added": add, "dropped": dropped}); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE registrations SET updated_at = ? WHERE id = ?", now(), id); err != nil {
+		return false, err
+	}
+	_, err = addSeats(ctx, tx, ev, id, status, add)
+	return true, err
 }
 
 // change runs fn on a live registration of ev in one transaction, then
@@ -158,10 +175,17 @@ func (s *Store) change(ctx context.Context, ev *Event, id int64, action string, 
 		if !registration.Live(status) {
 			return ErrNotLive
 		}
+		since, err := lastHistoryID(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if err := fn(tx, status); err != nil {
 			return err
 		}
 		if err := rebalance(ctx, tx, ev); err != nil {
+			return err
+		}
+		if err := claimHistory(ctx, tx, id, since); err != nil {
 			return err
 		}
 		return auditRegistration(ctx, tx, action, id, before, nil)

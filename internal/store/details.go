@@ -26,23 +26,8 @@ func (s *Store) UpdateDetails(ctx context.Context, ev *Event, id int64, in regis
 		if err != nil {
 			return err
 		}
-		var email string
-		if err := tx.QueryRowContext(ctx, "SELECT email FROM registrations WHERE id = ? AND event_id = ?", id, ev.ID).Scan(&email); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotLive
-			}
+		if err := updateDetailsTx(ctx, tx, ev, id, in, answers); err != nil {
 			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE registrations SET first_name = ?, last_name = ?, salutation = ?, title = ?,
-			organisation = ?, job_title = ?, country = ?, language = ?, answers = ?, updated_at = ?, search = ?
-			WHERE id = ? AND event_id = ? AND status IN ('pending', 'confirmed', 'waitlisted')`,
-			in.FirstName, in.LastName, in.Salutation, in.Title, in.Organisation, in.JobTitle, in.Country, in.Language,
-			string(answers), now(), registration.SearchText(in.FirstName, in.LastName, email, in.Organisation), id, ev.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotLive
 		}
 		return auditRegistration(ctx, tx, "edit", id, before, nil)
 	})
@@ -50,4 +35,54 @@ func (s *Store) UpdateDetails(ctx context.Context, ev *Event, id int64, in regis
 		return fmt.Errorf("store: update details of %d: %w", id, err)
 	}
 	return err
+}
+
+// updateDetailsTx writes the details of UpdateDetails inside a transaction;
+// answers are in.Answers as JSON.
+func updateDetailsTx(ctx context.Context, tx *writeTx, ev *Event, id int64, in registration.Input, answers []byte) error {
+	var email, oldAnswers string
+	var old registration.Input
+	err := tx.QueryRowContext(ctx, `SELECT email, first_name, last_name, salutation, title, organisation, job_title, country,
+		language, answers FROM registrations WHERE id = ? AND event_id = ?`, id, ev.ID).Scan(&email, &old.FirstName,
+		&old.LastName, &old.Salutation, &old.Title, &old.Organisation, &old.JobTitle, &old.Country, &old.Language, &oldAnswers)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotLive
+		}
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE registrations SET first_name = ?, last_name = ?, salutation = ?, title = ?,
+		organisation = ?, job_title = ?, country = ?, language = ?, answers = ?, updated_at = ?, search = ?
+		WHERE id = ? AND event_id = ? AND status IN ('pending', 'confirmed', 'waitlisted')`,
+		in.FirstName, in.LastName, in.Salutation, in.Title, in.Organisation, in.JobTitle, in.Country, in.Language,
+		string(answers), now(), registration.SearchText(in.FirstName, in.LastName, email, in.Organisation), id, ev.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotLive
+	}
+	var fields []string
+	for _, f := range []struct {
+		name     string
+		old, new string
+	}{
+		{"first_name", old.FirstName, in.FirstName}, {"last_name", old.LastName, in.LastName},
+		{"salutation", old.Salutation, in.Salutation}, {"title", old.Title, in.Title},
+		{"organisation", old.Organisation, in.Organisation}, {"job_title", old.JobTitle, in.JobTitle},
+		{"country", old.Country, in.Country}, {"language", old.Language, in.Language},
+	} {
+		if f.old != f.new {
+			fields = append(fields, f.name)
+		}
+	}
+	oldA, _ := json.Marshal(registration.DecodeAnswers(oldAnswers))
+	newA, _ := json.Marshal(registration.DecodeAnswers(string(answers)))
+	if string(oldA) != string(newA) {
+		fields = append(fields, "answers")
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return logHistory(ctx, tx, id, HistoryEdit, map[string][]string{"fields": fields})
 }

@@ -261,15 +261,19 @@ func (s *Store) registerTx(ctx context.Context, tx *writeTx, j *registerJob) err
 		key = fmt.Sprintf("walk-in:%d", j.id)
 	}
 	answers, _ := json.Marshal(in.Answers)
+	kind := in.Kind
+	if !registration.ValidKind(kind) {
+		kind = registration.KindAttendee
+	}
 	ts := now()
 	version := ev.Registration.PrivacyVersion
 	_, err = tx.ExecContext(ctx, `INSERT INTO registrations (id, event_id, status, first_name, last_name, salutation,
 		title, email, email_key, organisation, job_title, country, language, answers, consent_at, consent_version,
-		ticket_code, manage_token, queued_at, created_at, updated_at, search)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ticket_code, manage_token, queued_at, created_at, updated_at, search, kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.id, ev.ID, status, in.FirstName, in.LastName, in.Salutation, in.Title, in.Email, key, in.Organisation, in.JobTitle, in.Country,
 		in.Language, string(answers), ts, version, code, NewSecret(24), ts, ts, ts,
-		registration.SearchText(in.FirstName, in.LastName, in.Email, in.Organisation))
+		registration.SearchText(in.FirstName, in.LastName, in.Email, in.Organisation), kind)
 	if err != nil {
 		return err
 	}
@@ -278,7 +282,7 @@ func (s *Store) registerTx(ctx context.Context, tx *writeTx, j *registerJob) err
 		return err
 	}
 	at := parseTime(ts)
-	j.reg = &registration.Registration{ID: j.id, Event: ev.Slug, Status: status, Kind: registration.KindAttendee, FirstName: in.FirstName,
+	j.reg = &registration.Registration{ID: j.id, Event: ev.Slug, Status: status, Kind: kind, FirstName: in.FirstName,
 		LastName: in.LastName, Salutation: in.Salutation, Title: in.Title, Email: in.Email, Organisation: in.Organisation, JobTitle: in.JobTitle,
 		Country: in.Country, Language: in.Language, Sessions: seats, Answers: in.Answers,
 		Consent: registration.Consent{At: at, Version: version}, CreatedAt: at, UpdatedAt: at, TicketCode: code}

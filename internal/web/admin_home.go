@@ -7,13 +7,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/store"
 )
 
 // adminPage is the organisers' overview of all events and their figures.
 type adminPage struct {
-	Page
-	Events []store.Figures
+	adminFrame
+	Figures []store.Figures
 	// For admins: accounts the sign-in throttle refuses now, and how many
 	// locked names are no account.
 	Locks        []lockView
@@ -33,7 +34,11 @@ func (s *Server) adminHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &adminPage{Page: s.page(c, ""), Events: figures}
+	frame, err := s.adminPageOf(c, nil, "", i18n.T(lang(c), "admin.title"))
+	if err != nil {
+		return err
+	}
+	p := &adminPage{adminFrame: frame, Figures: figures}
 	if p.Purges, err = s.app.Store.PurgesDue(c.Request().Context(), time.Now()); err != nil {
 		return err
 	}
@@ -50,6 +55,5 @@ func (s *Server) adminHome(c echo.Context) error {
 			p.Locks = append(p.Locks, lockView{LoginLock: l, Minutes: max(1, int(math.Ceil(time.Until(l.Until).Minutes())))})
 		}
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return s.render(c, http.StatusOK, "admin", p)
+	return s.renderAdmin(c, http.StatusOK, "admin", p)
 }

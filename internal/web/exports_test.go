@@ -101,6 +101,19 @@ func readDatabase(t *testing.T, ta *testApp, where string) []dbRow {
 	return out
 }
 
+// queryDB reads one row from the database file, as any SQLite tool would.
+func queryDB(t *testing.T, ta *testApp, query string, args []any, dest ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(ta.dir, "foyer.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.QueryRow(query, args...).Scan(dest...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
 // wantCells is what the full list must show of a database row, in lang:
 // text cells neutralised as the CSV has them, or as they are (XLSX).
 func wantCells(e *programme.Event, lang string, r dbRow, neutralise bool) map[string]string {
@@ -127,7 +140,11 @@ func wantCells(e *programme.Event, lang string, r dbRow, neutralise bool) map[st
 	json.Unmarshal([]byte(r.answers), &answers)
 	for _, q := range e.Questions {
 		var text string
-		switch v := answers[q.ID].(type) {
+		v := answers[q.ID]
+		if v == nil && q.Type == "yesno" {
+			v = false // an unticked box is stored as no answer
+		}
+		switch v := v.(type) {
 		case string:
 			text = v
 			if o := q.Option(v); o != nil {

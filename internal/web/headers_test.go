@@ -26,6 +26,8 @@ func TestContentSecurityPolicy(t *testing.T) {
 	paths := []string{
 		"/", "/events/forum", "/events/forum/speakers", "/events/forum/register", "/events/forum/registered",
 		"/login", "/admin", "/events/no-such-event", "/healthz", "/api/v1/events/forum",
+		"/admin/events/forum/registrations", "/admin/events/forum/registrations/new", "/admin/events/forum/outbox",
+		"/admin/events/forum/exports",
 	}
 	for _, p := range paths {
 		res, body := get(t, c, ta.srv.URL+p)

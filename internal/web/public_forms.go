@@ -20,6 +20,9 @@ type personForm struct {
 	// EmailFixed shows the address without a field: a guest corrects
 	// everything but the address that identifies the registration.
 	EmailFixed bool
+	// EmailOptional drops the address's "required": organisers may
+	// register a guest who has none.
+	EmailOptional bool
 }
 
 // newPersonForm fills a personForm for an event in lang.

@@ -8,14 +8,18 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	foyer "github.com/foyer-events/foyer"
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/languages"
+	"github.com/foyer-events/foyer/internal/links"
+	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
 	"github.com/foyer-events/foyer/internal/view"
@@ -28,8 +32,11 @@ type Page struct {
 	Title string
 	User  *store.User
 	CSRF  string
-	// Path is the request path without query, for the language switch.
-	Path string
+	// Path is the request path without query, for the language switch;
+	// Query the request's query without lang, which the switch keeps (the
+	// filters of a list).
+	Path  string
+	Query url.Values
 	// MailAlert is the banner organisers see while mail is in trouble.
 	MailAlert *mailAlert
 	// Brand is the organiser the page shows first; Meta its link preview.
@@ -37,9 +44,29 @@ type Page struct {
 	Meta  *metaView
 }
 
+// LangURL is this page in another language.
+func (p Page) LangURL(lang string) template.URL {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("lang", lang)
+	path := p.Path
+	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
+		path = "/" // a path that would leave the site is not followed
+	}
+	return template.URL((&url.URL{Path: path}).EscapedPath() + "?" + q.Encode())
+}
+
 // page fills the common part of a page's data from the request.
 func (s *Server) page(c echo.Context, title string) Page {
 	p := Page{Lang: lang(c), Title: title, Path: c.Request().URL.Path}
+	if q := c.Request().URL.Query(); len(q) > 0 {
+		q.Del("lang")
+		q.Del("done")
+		q.Del("n")
+		p.Query = q
+	}
 	if u, ok := c.Get(ctxUser).(*store.User); ok {
 		p.User = u
 		p.MailAlert = s.mailAlert(c, u)
@@ -104,6 +131,46 @@ func loadViews() (*views, error) {
 		"answer":   answerValue,
 		"chosen":   answerChosen,
 		"add":      func(a, b int) int { return a + b },
+		// dict passes several values to a shared template: dict "Lang" .Lang "Status" .Status.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"stamp": i18n.Stamp,
+		// Addresses of the organiser interface.
+		"reglink": func(slug, part string) string {
+			if part == "" {
+				return links.Admin(slug, "registrations")
+			}
+			return links.Admin(slug, "registrations", part)
+		},
+		"exportlink": func(slug, format string) string { return links.Admin(slug, "attendees."+format) },
+		"statuses":   func() []string { return registration.Statuses },
+		"kinds":      func() []string { return registration.Kinds },
+		"live":       registration.Live,
+		"adminlink": func(slug, part string) string {
+			if part == "" {
+				return links.Admin(slug)
+			}
+			return links.Admin(slug, part)
+		},
+		"fullName":    registration.FullName,
+		"list":        func(s ...string) []string { return s },
+		"trusted":     trustedURL,
+		"answerText":  answerText,
+		"historyText": historyText,
+		"filterLabel": filterLabel,
+		"inZone":      func(e *programme.Event, t time.Time) time.Time { return t.In(e.Location()) },
 		// The choices of the form of address, in the form's order.
 		"salutations":    func() []string { return registration.Salutations },
 		"academicTitles": func() []string { return registration.Titles },

@@ -75,9 +75,32 @@ func (s *Server) routes() {
 	e.POST("/login", s.login, loginLimit)
 	e.POST("/logout", s.logout)
 
-	// The organiser interface.
-	e.GET("/admin", s.adminHome, requireRole(store.RoleOrganiser))
-	e.POST("/admin/events/:slug/purge", s.adminPurge, requireRole(store.RoleOrganiser))
+	// The organiser interface: organisers and admins; staff get 403, and
+	// a browser that is not signed in goes to the login page.
+	organiser := requireRole(store.RoleOrganiser)
+	e.GET("/admin", s.adminHome, organiser)
+	ev := e.Group("/admin/events/:slug", organiser)
+	ev.GET("", s.showDashboard)
+	ev.GET("/registrations", s.showRegistrations)
+	ev.GET("/registrations/new", s.newRegistrationForm)
+	ev.POST("/registrations/new", s.addRegistration)
+	ev.POST("/registrations/bulk", s.bulkRegistrations)
+	ev.GET("/registrations/:id", s.showRegistration)
+	ev.GET("/registrations/:id/edit", s.editRegistrationForm)
+	ev.POST("/registrations/:id/edit", s.editRegistration)
+	ev.GET("/registrations/:id/qr.png", s.registrationQR)
+	for _, action := range registrationActions {
+		ev.POST("/registrations/:id/"+action, s.registrationActionPage(action))
+	}
+	ev.GET("/outbox", s.showOutbox)
+	ev.POST("/outbox/retry-failed", s.retryFailedMail)
+	ev.POST("/outbox/:id/retry", s.retryMail)
+	ev.GET("/exports", s.showExports)
+	ev.GET("/attendees.csv", s.exportAttendees("csv"))
+	ev.GET("/attendees.xlsx", s.exportAttendees("xlsx"))
+	ev.GET("/speakers.csv", s.exportSpeakers("csv"))
+	ev.GET("/speakers.xlsx", s.exportSpeakers("xlsx"))
+	ev.POST("/purge", s.adminPurge)
 
 	// Check-in at the door, for staff and up. A door's devices may share
 	// one address (the venue's network), so its limit is generous.
@@ -88,7 +111,6 @@ func (s *Server) routes() {
 
 	// The API.
 	api := e.Group("/api/v1", requireJSON)
-	organiser := requireRole(store.RoleOrganiser)
 	api.GET("/events", s.listEvents)
 	api.GET("/events/:slug", s.getEvent)
 	api.POST("/events", s.createEvent, organiser)
@@ -97,6 +119,8 @@ func (s *Server) routes() {
 	api.GET("/events/:slug/registrations", s.listRegistrations, organiser)
 	api.GET("/events/:slug/attendees.csv", s.exportAttendees("csv"), organiser)
 	api.GET("/events/:slug/attendees.xlsx", s.exportAttendees("xlsx"), organiser)
+	api.GET("/events/:slug/speakers.csv", s.exportSpeakers("csv"), organiser)
+	api.GET("/events/:slug/speakers.xlsx", s.exportSpeakers("xlsx"), organiser)
 	api.GET("/registrations/:id", s.getRegistration, organiser)
 	for _, action := range []string{"cancel", "approve", "reject", "resend"} {
 		api.POST("/registrations/:id/"+action, s.registrationAction(action), organiser)
