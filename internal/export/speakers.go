@@ -71,4 +71,6 @@ func (s *Speakers) WriteCSV(w io.Writer) error { return writeCSV(w, s.table()) }
 
 // WriteXLSX writes the speaker list as an Excel workbook, as List.WriteXLSX
 // does.
-func (s *Speakers) WriteXLSX(w io.Writer, tmpDir string) error { return writeXLSX(w, s.table(), tmpDir) }
+func (s *Speakers) WriteXLSX(w io.Writer, tmpDir string) error {
+	return writeXLSX(w, s.table(), tmpDir)
+}

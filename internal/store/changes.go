@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
-	"slices"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/foyer-events/foyer/internal/registration"
 )

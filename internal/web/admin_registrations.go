@@ -28,23 +28,23 @@ const pageSize = 50
 // with them.
 type registrationsPage struct {
 	adminFrame
-	Filter      registration.Filter
-	FilterError map[string]string // a parameter that is wrong, and why
-	Rows        []*registration.Registration
-	Total       int
-	PageNo      int
-	Pages       int
-	From, To    int
-	SignUp      []*programme.Session // sessions that take sign-ups: filter and column
-	Questions   []programme.Question // the event's questions, for the answer filters
+	Filter                  registration.Filter
+	FilterError             map[string]string // a parameter that is wrong, and why
+	Rows                    []*registration.Registration
+	Total                   int
+	PageNo                  int
+	Pages                   int
+	From, To                int
+	SignUp                  []*programme.Session // sessions that take sign-ups: filter and column
+	Questions               []programme.Question // the event's questions, for the answer filters
 	TopCountries, Countries []registration.Country
-	Sort        map[string]sortLink
-	PageLinks   []pageLink
-	View        template.URL // this view, to come back to after an action
-	ViewQuery   url.Values   // its filter, for the export form
-	Presets     []string
-	PrintURL    template.URL
-	BadgesURL   template.URL
+	Sort                    map[string]sortLink
+	PageLinks               []pageLink
+	View                    template.URL // this view, to come back to after an action
+	ViewQuery               url.Values   // its filter, for the export form
+	Presets                 []string
+	PrintURL                template.URL
+	BadgesURL               template.URL
 }
 
 // sortLink is a column header's link: the other order, and how the column
