@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -28,7 +29,12 @@ func (s *Server) registrationData(c echo.Context) error {
 	if c.QueryParam("download") != "" {
 		c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="registration-`+strconv.FormatInt(reg.ID, 10)+`.json"`)
 	}
-	return c.JSONPretty(http.StatusOK, d, "  ")
+	// Indented: the attendee may read it in any text editor.
+	data, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, data)
 }
 
 // anonymiseRegistration is POST /api/v1/registrations/{id}/anonymise.

@@ -39,7 +39,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		// Who acts travels with the request's context into the store, which
 		// writes organisers' and admins' changes to the audit log.
 		r := c.Request()
-		a := store.Actor{From: c.RealIP(), Request: r.Method + " " + c.Path()}
+		a := store.Actor{From: s.echo.IPExtractor(r), Request: r.Method + " " + c.Path()}
 		if u := currentUser(c); u != nil {
 			a.UserID, a.Email, a.Role = u.ID, u.Email, u.Role
 		}
