@@ -104,7 +104,10 @@ CREATE TABLE events (
     reminder_days    INTEGER NOT NULL DEFAULT 2,
     retention_days   INTEGER NOT NULL DEFAULT 180,
     -- When the personal data of all its guests was removed.
-    purged_at        TEXT
+    purged_at        TEXT,
+    -- When the reminders before the event were queued; cleared when the
+    -- event moves, so that guests are reminded of the new date.
+    reminder_sent_at TEXT
 );
 
 -- Settings of the installation, one JSON value per key: "organiser" holds
@@ -289,18 +292,38 @@ WHEN OLD.status = 'confirmed' BEGIN
     UPDATE sessions SET confirmed = confirmed - 1 WHERE id = OLD.session_id;
 END;
 
+-- Emails organisers write to a group of an event's attendees: subject and
+-- body translated, the audience as chosen ({"status", "session",
+-- "checked_in"}), and how many it went to. Each recipient's copy is a row
+-- of the outbox.
+CREATE TABLE messages (
+    id         INTEGER PRIMARY KEY,
+    event_id   INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    audience   TEXT NOT NULL DEFAULT '{}',
+    recipients INTEGER NOT NULL,
+    user_id    INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX messages_event ON messages (event_id, id);
+
 -- Outgoing email, written in the same transaction as the change that causes
 -- it, and sent by the mail worker. Nothing is lost on a crash or SMTP outage.
+-- kind is registration.Mail*: the registration's own emails, the reminder
+-- before the event, and a message of the organisers (message_id).
 CREATE TABLE outbox (
     id              INTEGER PRIMARY KEY,
     registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('confirmed', 'waitlisted', 'promoted', 'pending', 'approved', 'rejected', 'cancelled')),
+    kind            TEXT NOT NULL CHECK (kind IN ('confirmed', 'waitlisted', 'promoted', 'pending', 'approved', 'rejected', 'cancelled',
+                                                  'reminder', 'message')),
     status          TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL,
     last_error      TEXT NOT NULL DEFAULT '',
     created_at      TEXT NOT NULL,
-    sent_at         TEXT
+    sent_at         TEXT,
+    message_id      INTEGER REFERENCES messages(id) ON DELETE CASCADE
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 -- The last email of a registration, shown to organisers.

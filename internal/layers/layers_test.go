@@ -18,7 +18,7 @@ const module = "github.com/foyer-events/foyer"
 // nothing and know neither HTTP nor the database, so that web, mail and
 // the command line can each present them their own way.
 func TestDomainKnowsNoPresentation(t *testing.T) {
-	domain := []string{"programme", "registration", "ticket", "checkin", "export", "media"}
+	domain := []string{"programme", "registration", "ticket", "checkin", "export", "media", "message"}
 	forbidden := []string{
 		module + "/internal/i18n", module + "/internal/view", module + "/internal/web",
 		module + "/internal/store", module + "/internal/outbox", module + "/internal/app",

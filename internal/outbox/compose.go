@@ -10,6 +10,7 @@ import (
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/links"
 	"github.com/foyer-events/foyer/internal/mail"
+	"github.com/foyer-events/foyer/internal/message"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
@@ -31,6 +32,8 @@ type mailView struct {
 	Ticket    bool
 	ManageURL string
 	EventURL  string
+	// Message is the body the organisers wrote, for kind message.
+	Message string
 	// Brand is the organiser the email comes from.
 	Brand mailBrand
 }
@@ -93,11 +96,39 @@ func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 	if err != nil {
 		return nil, err
 	}
+	var content *message.Message
+	if it.Kind == registration.MailMessage {
+		sent, err := m.store.GetMessage(ctx, it.MessageID)
+		if err != nil {
+			return nil, err
+		}
+		content = &message.Message{Subject: sent.Subject, Body: sent.Body, To: sent.To}
+	}
+	return m.build(ctx, it.Kind, it.ID, reg, ev, content)
+}
+
+// PreviewMessage builds the email a message of the organisers becomes for
+// one recipient, without sending it: the composer's preview.
+func (m *Worker) PreviewMessage(ctx context.Context, ev *store.Event, content *message.Message, reg *registration.Registration) (*mail.Message, error) {
+	return m.build(ctx, registration.MailMessage, 0, reg, ev, content)
+}
+
+// build writes an email of a kind to a registration; content is the
+// organisers' message for kind message. A message is read in the language
+// message.LanguageFor picks, the whole email with it.
+func (m *Worker) build(ctx context.Context, kind string, outboxID int64, reg *registration.Registration, ev *store.Event, content *message.Message) (*mail.Message, error) {
+	var err error
 	lang := reg.Language
+	if content != nil {
+		lang = content.LanguageFor(reg.Language, ev.DefaultLanguage)
+	}
 	v := &mailView{
-		Kind: it.Kind, Lang: lang, Fallback: ev.DefaultLanguage, Reg: reg, Event: ev.Event,
-		Ticket:   registration.MailCarriesTicket(it.Kind, reg.Status),
+		Kind: kind, Lang: lang, Fallback: ev.DefaultLanguage, Reg: reg, Event: ev.Event,
+		Ticket:   registration.MailCarriesTicket(kind, reg.Status),
 		EventURL: links.Absolute(m.cfg.BaseURL, links.Event(ev.Slug)),
+	}
+	if content != nil {
+		v.Message = content.Body.In(lang, ev.DefaultLanguage)
 	}
 	if v.Brand, err = m.brand(ctx, ev); err != nil {
 		return nil, err
@@ -133,11 +164,14 @@ func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Messag
 		From:     sender(m.cfg.MailFrom, ev.Title.In(lang, ev.DefaultLanguage)),
 		To:       reg.Email,
 		ToName:   reg.FullName(),
-		Subject:  i18n.T(lang, "mail."+it.Kind+".subject", ev.Title.In(lang, ev.DefaultLanguage)),
+		Subject:  i18n.T(lang, "mail."+kind+".subject", ev.Title.In(lang, ev.DefaultLanguage)),
 		Text:     text.String(),
 		HTML:     html.String(),
-		ID:       "foyer." + itoa(it.ID) + "." + itoa(reg.ID),
+		ID:       "foyer." + itoa(outboxID) + "." + itoa(reg.ID),
 		Language: lang,
+	}
+	if content != nil {
+		msg.Subject = content.Subject.In(lang, ev.DefaultLanguage)
 	}
 	if v.Ticket {
 		png, err := ticket.QRPNG(reg.TicketCode, 512)

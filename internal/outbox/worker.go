@@ -60,6 +60,8 @@ type Worker struct {
 	// out; faultMu orders its changes, so each is logged once.
 	fault   atomic.Pointer[fault]
 	faultMu sync.Mutex
+	// remindersChecked is when run last looked for due reminders.
+	remindersChecked time.Time
 }
 
 // New builds the worker for st with the mail settings of cfg: SMTP when
@@ -132,6 +134,7 @@ func (m *Worker) run(ctx context.Context) {
 			m.probe(ctx, false)
 			continue
 		}
+		m.queueReminders(ctx)
 		items, err := m.store.ClaimMail(ctx, mailBatch)
 		if err != nil && ctx.Err() == nil {
 			m.store.NoteError(err) // a damaged file shows in the health check

@@ -13,6 +13,8 @@ const (
 	MailApproved   = "approved"   // approved by an organiser
 	MailRejected   = "rejected"   // turned down by an organiser
 	MailCancelled  = "cancelled"  // cancelled, by the attendee or an organiser
+	MailReminder   = "reminder"   // days before the event: the ticket again
+	MailMessage    = "message"    // a message the organisers wrote to a group
 )
 
 // RepeatMailInterval is how often registering again with an address that
@@ -37,9 +39,10 @@ func MailFor(status string) string { return mailFor[status] }
 
 // MailCarriesTicket reports whether an email of that kind, sent to a
 // registration in that status, carries the QR ticket: whenever the place
-// is confirmed as it is sent, unless the email announces a cancellation.
+// is confirmed as it is sent, unless the email announces a cancellation or
+// is a message of the organisers.
 // Emails are composed from the registration as it is when they are sent,
 // so a resend after a change shows the change.
 func MailCarriesTicket(kind, status string) bool {
-	return status == Confirmed && kind != MailCancelled
+	return status == Confirmed && kind != MailCancelled && kind != MailMessage
 }

@@ -132,6 +132,39 @@ WHEN NOT (OLD.redacted = 0 AND NEW.redacted = 1 AND NEW.id = OLD.id AND NEW.at =
     AND NEW.action = OLD.action AND NEW.event = OLD.event AND NEW.target = OLD.target) BEGIN
     SELECT RAISE(ABORT, 'audit log entries cannot be changed');
 END;`},
+	{12, "messages to attendees and reminders before the event: the messages table, two more kinds of email", `
+ALTER TABLE events ADD COLUMN reminder_sent_at TEXT;
+CREATE TABLE messages (
+    id         INTEGER PRIMARY KEY,
+    event_id   INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    audience   TEXT NOT NULL DEFAULT '{}',
+    recipients INTEGER NOT NULL,
+    user_id    INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX messages_event ON messages (event_id, id);
+-- SQLite cannot change a CHECK: the outbox is copied into a new table.
+CREATE TABLE outbox_new (
+    id              INTEGER PRIMARY KEY,
+    registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL CHECK (kind IN ('confirmed', 'waitlisted', 'promoted', 'pending', 'approved', 'rejected', 'cancelled',
+                                                  'reminder', 'message')),
+    status          TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL,
+    sent_at         TEXT,
+    message_id      INTEGER REFERENCES messages(id) ON DELETE CASCADE
+);
+INSERT INTO outbox_new (id, registration_id, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at)
+    SELECT id, registration_id, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_registration ON outbox (registration_id, id);`},
 }
 
 // migration is one numbered step of the schema.

@@ -23,6 +23,7 @@ type OutboxItem struct {
 	ID             int64
 	RegistrationID int64
 	Kind           string
+	MessageID      int64 // for kind message: the organisers' message
 	Attempts       int
 	CreatedAt      time.Time
 }
@@ -33,7 +34,7 @@ func (s *Store) ClaimMail(ctx context.Context, limit int) ([]OutboxItem, error) 
 	err := s.tx(ctx, func(tx *writeTx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1
 			WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
-			RETURNING id, registration_id, kind, attempts, created_at`, now(), limit)
+			RETURNING id, registration_id, kind, coalesce(message_id, 0), attempts, created_at`, now(), limit)
 		if err != nil {
 			return err
 		}
@@ -41,7 +42,7 @@ func (s *Store) ClaimMail(ctx context.Context, limit int) ([]OutboxItem, error) 
 		for rows.Next() {
 			var it OutboxItem
 			var created string
-			if err := rows.Scan(&it.ID, &it.RegistrationID, &it.Kind, &it.Attempts, &created); err != nil {
+			if err := rows.Scan(&it.ID, &it.RegistrationID, &it.Kind, &it.MessageID, &it.Attempts, &created); err != nil {
 				return err
 			}
 			it.CreatedAt = parseTime(created)

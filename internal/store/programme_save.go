@@ -97,11 +97,12 @@ func saveProgramme(ctx context.Context, tx *writeTx, eventID int64, e *programme
 	_, err := tx.ExecContext(ctx, `UPDATE events SET title = ?, subtitle = ?, description = ?, venue_name = ?,
 		venue_address = ?, timezone = ?, starts_at = ?, ends_at = ?, status = ?, capacity = ?, default_language = ?,
 		reg_mode = ?, reg_opens_at = ?, reg_closes_at = ?, waitlist = ?, privacy_version = ?, privacy_text = ?,
-		focus_countries = ?, organiser = ?, reminder_days = ?, retention_days = ?, updated_at = ? WHERE id = ?`,
+		focus_countries = ?, organiser = ?, reminder_days = ?, retention_days = ?, updated_at = ?,
+		reminder_sent_at = iif(starts_at = ?, reminder_sent_at, NULL) WHERE id = ?`,
 		jsonText(e.Title), jsonText(e.Subtitle), jsonText(e.Description), jsonText(e.Venue.Name), jsonText(e.Venue.Address),
 		e.Timezone, formatTime(e.StartsAt.Time), formatTime(e.EndsAt.Time), e.Status, e.Capacity, e.DefaultLanguage,
 		r.Mode, nullTime(r.OpensAt.Time), nullTime(r.ClosesAt.Time), r.Waitlist, privacyVersion, jsonText(r.PrivacyText),
-		jsonList(r.FocusCountries), jsonText(e.Organiser), r.Reminder(), r.Retention(), now(), eventID)
+		jsonList(r.FocusCountries), jsonText(e.Organiser), r.Reminder(), r.Retention(), now(), formatTime(e.StartsAt.Time), eventID)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,28 @@
+package outbox
+
+import (
+	"context"
+	"time"
+)
+
+// reminderEvery is how often the worker looks for events whose reminder
+// is due. The store marks an event reminded in the transaction that queues
+// its reminders, so however often it looks, and across restarts, each
+// event's reminder goes out once.
+const reminderEvery = time.Minute
+
+// queueReminders queues the reminders that are due, at most once per
+// reminderEvery; the commit that queues them wakes the worker.
+func (m *Worker) queueReminders(ctx context.Context) {
+	if time.Since(m.remindersChecked) < reminderEvery {
+		return
+	}
+	m.remindersChecked = time.Now()
+	n, err := m.store.QueueReminders(ctx, time.Now())
+	if err != nil && ctx.Err() == nil {
+		m.log.Error("mail: queue reminders", "err", err)
+	}
+	if n > 0 {
+		m.log.Info("reminders queued", "emails", n)
+	}
+}
