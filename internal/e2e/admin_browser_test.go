@@ -1,14 +1,25 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
 // adminViewports are the widths the organiser pages are looked at: a phone
@@ -101,4 +112,203 @@ func TestAdminScreens(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOrganiserInBrowser: an organiser finds a guest by search, corrects an
+// answer, sends the ticket again (it reaches the mail server), exports the
+// filtered view (the downloaded file holds exactly the view's guests),
+// prints the badge sheet to PDF (one A4 page per eight badges) and looks at
+// the dashboard's charts.
+func TestOrganiserInBrowser(t *testing.T) {
+	t.Parallel()
+	ctx := newBrowser(t)
+	smtp := mailtest.Start(t)
+	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL()}})
+	registerGuests(t, in, 20)
+	in.api(t, "POST", "/api/v1/events/"+demoSlug+"/registrations", "", map[string]any{
+		"first_name": "Özlem", "last_name": "Yıldırım", "email": "oezlem@example.de", "organisation": "Fraunhofer IPA",
+		"country": "DE", "language": "de", "consent": true, "sessions": []string{"ws-maintenance"},
+		"answers": map[string]any{"industry": "research", "dietary": "vegan"}}).Want(t, http.StatusCreated)
+	smtp.WaitFor(t, 21, time.Minute)
+	email, password := in.user(t, "organiser")
+	base := "/admin/events/" + demoSlug
+	signIn(t, ctx, in, base+"/registrations", email, password)
+	viewport(t, ctx, 1366, 900, false)
+
+	// Find the guest by a word of her name, typed as the organiser types it.
+	navigate(t, ctx, in.URL+base+"/registrations?lang=en", http.StatusOK)
+	browse(t, ctx, chromedp.SendKeys(chromedp.CSS(`#f-q`), "yıldırım FRAUNHOFER"))
+	submit(t, ctx, `form.filters button[type=submit]`)
+	waitForText(t, ctx, "Özlem Yıldırım")
+	if n := evaluate[int](t, ctx, `document.querySelectorAll('.reg-table tbody tr').length`); n != 1 {
+		t.Fatalf("the search finds %d rows, want 1", n)
+	}
+	screenshot(t, ctx, "admin-flow-search")
+	submit(t, ctx, `.reg-table a.reg-name`)
+	waitForText(t, ctx, "Fraunhofer IPA")
+
+	// Correct an answer.
+	submit(t, ctx, `.reg-actions a[href$="/edit"], .reg-actions a[href*="/edit?"]`)
+	browse(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('textarea[name="q.dietary"]').value = 'vegan, keine Nüsse'`))
+	submit(t, ctx, `form.admin-form button[type=submit]`)
+	waitForText(t, ctx, "Changes saved.")
+	waitForText(t, ctx, "vegan, keine Nüsse")
+	waitForText(t, ctx, "Changed: answers")
+
+	// Send the ticket again: a second email reaches her.
+	submit(t, ctx, `form[action$="/resend"] button`)
+	waitForText(t, ctx, "The email is on its way again.")
+	msgs := smtp.WaitUntil(t, time.Minute, func(m []mailtest.Received) bool {
+		n := 0
+		for _, r := range m {
+			if slices.Contains(r.To, "oezlem@example.de") {
+				n++
+			}
+		}
+		return n == 2
+	})
+	var last *mailtest.Parsed
+	for _, r := range msgs {
+		if slices.Contains(r.To, "oezlem@example.de") {
+			p, err := r.Parse()
+			if err != nil {
+				t.Fatal(err)
+			}
+			last = p
+		}
+	}
+	if !strings.Contains(last.Subject, "Ticket") {
+		t.Errorf("the resent email is %q, want the ticket", last.Subject)
+	}
+	screenshot(t, ctx, "admin-flow-registration")
+
+	// Export the filtered view: the confirmed guests of the workshop.
+	dir := t.TempDir()
+	browse(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		return err
+	}))
+	navigate(t, ctx, in.URL+base+"/registrations?status=confirmed&session=ws-maintenance&lang=de", http.StatusOK)
+	rows := evaluate[int](t, ctx, `document.querySelectorAll('.reg-table tbody tr').length`)
+	browse(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#export-preset').value = 'catering'`),
+		chromedp.Click(chromedp.CSS(`form.export-view button[type=submit]`)))
+	file := waitForFile(t, dir, ".csv")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := readCSV(t, data)
+	var api struct {
+		Registrations []struct {
+			FirstName string `json:"first_name"`
+			LastName  string `json:"last_name"`
+		} `json:"registrations"`
+		Total int `json:"total"`
+	}
+	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/registrations?status=confirmed&session=ws-maintenance&limit=1000", in.token(t, "organiser"), nil).Want(t, 200).Decode(t, &api)
+	if len(records)-1 != api.Total || rows != api.Total {
+		t.Errorf("the file has %d guests, the page %d, the API %d", len(records)-1, rows, api.Total)
+	}
+	if !slices.Equal(records[0][:3], []string{"Name", "Nachname", "Vorname"}) || !slices.Contains(records[0], "Ernährungswünsche") {
+		t.Errorf("the catering list's header: %q", records[0])
+	}
+	found := false
+	for _, r := range records[1:] {
+		found = found || (r[1] == "Yıldırım" && slices.Contains(r, "vegan, keine Nüsse"))
+	}
+	if !found {
+		t.Errorf("the file lacks Özlem Yıldırım's corrected answer:\n%q", records)
+	}
+
+	// The badge sheet of all 21 guests prints on three A4 pages.
+	navigate(t, ctx, in.URL+base+"/badges?sort=name&lang=de", http.StatusOK)
+	waitFor(t, ctx, "every QR code", `[...document.images].every(i => i.complete && i.naturalWidth > 0)`)
+	if n := evaluate[int](t, ctx, `document.querySelectorAll('.badge').length`); n != 21 {
+		t.Errorf("%d badges, want 21", n)
+	}
+	screenshot(t, ctx, "admin-flow-badges")
+	pdf := printPDF(t, ctx)
+	if n := pdfPages(t, pdf); n != 3 {
+		t.Errorf("the badge sheet prints on %d pages, want 3 (8 a page)", n)
+	}
+	os.WriteFile(filepath.Join(screenshotDir(t), "admin-badges-de.pdf"), pdf, 0o644)
+	if !bytes.Contains(pdf, []byte("NotoSansCJK")) && !bytes.Contains(pdf, []byte("Noto Sans CJK")) {
+		t.Errorf("the PDF embeds no CJK font: 王小明 would not print")
+	}
+
+	// The print view repeats its header on every page.
+	navigate(t, ctx, in.URL+base+"/print?preset=security&lang=zh", http.StatusOK)
+	if n := evaluate[int](t, ctx, `document.querySelectorAll('.print-table tbody tr').length`); n != 21 {
+		t.Errorf("the print view lists %d guests, want 21", n)
+	}
+	pdf = printPDF(t, ctx)
+	if n := pdfPages(t, pdf); n < 1 {
+		t.Errorf("the print view prints on %d pages", n)
+	}
+	os.WriteFile(filepath.Join(screenshotDir(t), "admin-print-zh.pdf"), pdf, 0o644)
+	screenshot(t, ctx, "admin-flow-print")
+}
+
+// waitForFile waits until dir holds a finished file with that extension.
+func waitForFile(t testing.TB, dir, ext string) string {
+	t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ext) {
+				return filepath.Join(dir, e.Name())
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s file was downloaded into %s", ext, dir)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// readCSV reads an exported CSV the way Excel does: BOM, RFC 4180.
+func readCSV(t testing.TB, data []byte) [][]string {
+	t.Helper()
+	rest, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
+	if !ok {
+		t.Fatal("the CSV has no byte order mark")
+	}
+	records, err := csv.NewReader(bytes.NewReader(rest)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return records
+}
+
+// printPDF prints the page as Chromium prints it, with the page's own
+// paper size and backgrounds.
+func printPDF(t testing.TB, ctx context.Context) []byte {
+	t.Helper()
+	var pdf []byte
+	yes := true
+	browse(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		res, err := cdp.Call(ctx, tg, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes, PrintBackground: &yes})
+		pdf = res.Data
+		return err
+	}))
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %.20q", pdf)
+	}
+	return pdf
+}
+
+// pdfPages counts a PDF's pages by its page objects.
+func pdfPages(t testing.TB, pdf []byte) int {
+	t.Helper()
+	return len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
+}
+
+// screenshotDir is where screenshots and printed PDFs are kept.
+func screenshotDir(t testing.TB) string {
+	if dir := os.Getenv("FOYER_SCREENSHOTS"); dir != "" {
+		return dir
+	}
+	return t.TempDir()
 }

@@ -47,6 +47,8 @@ func TestAdminRoleMatrix(t *testing.T) {
 		{"GET", base + "/attendees.xlsx?preset=catering", nil, 200},
 		{"GET", base + "/speakers.csv", nil, 200},
 		{"GET", base + "/speakers.xlsx", nil, 200},
+		{"GET", base + "/print?status=confirmed", nil, 200},
+		{"GET", base + "/badges?ids=1,2,3", nil, 200},
 		{"POST", base + "/registrations/new", url.Values{"first_name": {"Hand"}, "last_name": {"Added"}, "language": {"de"},
 			"q.industry": {"research"}}, 303},
 		{"POST", base + "/registrations/bulk", url.Values{"action": {"resend"}, "id": {fmt.Sprint(id)}}, 303},

@@ -27,7 +27,7 @@ func TestContentSecurityPolicy(t *testing.T) {
 		"/", "/events/forum", "/events/forum/speakers", "/events/forum/register", "/events/forum/registered",
 		"/login", "/admin", "/events/no-such-event", "/healthz", "/api/v1/events/forum",
 		"/admin/events/forum/registrations", "/admin/events/forum/registrations/new", "/admin/events/forum/outbox",
-		"/admin/events/forum/exports",
+		"/admin/events/forum/exports", "/admin/events/forum/print", "/admin/events/forum/badges",
 	}
 	for _, p := range paths {
 		res, body := get(t, c, ta.srv.URL+p)

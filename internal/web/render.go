@@ -217,8 +217,14 @@ func (s *Server) renderBytes(name string, data any) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("web: no page template %q", name)
 	}
+	// A page for paper (a print view, a badge sheet) brings its own
+	// frame, "sheet", instead of the site's layout.
+	root := "layout"
+	if t.Lookup("sheet") != nil {
+		root = "sheet"
+	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := t.ExecuteTemplate(&buf, root, data); err != nil {
 		return nil, fmt.Errorf("web: render %s: %w", name, err)
 	}
 	return buf.Bytes(), nil

@@ -100,6 +100,8 @@ func (s *Server) routes() {
 	ev.GET("/attendees.xlsx", s.exportAttendees("xlsx"))
 	ev.GET("/speakers.csv", s.exportSpeakers("csv"))
 	ev.GET("/speakers.xlsx", s.exportSpeakers("xlsx"))
+	ev.GET("/print", s.showPrint)
+	ev.GET("/badges", s.showBadges)
 	ev.POST("/purge", s.adminPurge)
 
 	// Check-in at the door, for staff and up. A door's devices may share
