@@ -193,4 +193,3 @@ func filterWords(lang string, ev *store.Event, f registration.Filter) []string {
 	}
 	return out
 }
-
