@@ -32,6 +32,13 @@ var adminSections = []adminSection{
 	{"registrations", "registrations"},
 	{"outbox", "outbox"},
 	{"exports", "exports"},
+	{"messages", "messages"},
+	{"programme", "programme"},
+	{"sessions", "sessions"},
+	{"speakers", "speakers"},
+	{"rooms", "rooms"},
+	{"brand", "brand"},
+	{"audit", "audit"},
 }
 
 // adminFrame is the data the frame needs; every admin page embeds it.
@@ -92,7 +99,7 @@ func (s *Server) adminPageOf(c echo.Context, ev *store.Event, section, title str
 
 // adminDone are the notices of what an action did, shown after its
 // redirect (?done=KEY&n=N): catalogue keys admin.done.KEY.
-var adminDone = []string{"approved", "rejected", "cancelled", "resent", "edited", "added", "retried", "retried_all", "none_selected"}
+var adminDone = []string{"approved", "rejected", "cancelled", "resent", "edited", "added", "retried", "retried_all", "none_selected", "anonymised"}
 
 // adminAlerts are the notices every page of an event shows: what needs
 // an organiser now, wherever they are in the interface.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/links"
 	"github.com/foyer-events/foyer/internal/store"
 )
 
@@ -31,4 +33,22 @@ func (s *Server) adminPurge(c echo.Context) error {
 	}
 	s.app.Log.Info("event purged", "event", ev.Slug, "anonymised", n, "user", currentUser(c).ID)
 	return c.Redirect(http.StatusSeeOther, "/admin")
+}
+
+// adminAnonymise is POST /admin/events/{slug}/registrations/{id}/anonymise,
+// from the registration's page, with its confirmation ticked.
+func (s *Server) adminAnonymise(c echo.Context) error {
+	ev, reg, err := s.adminRegistration(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") == "" {
+		return s.renderRegistration(c, ev, reg, http.StatusUnprocessableEntity, "", i18n.T(lang(c), "privacy.confirm_needed"))
+	}
+	err = s.app.Store.Anonymise(c.Request().Context(), ev, reg.ID)
+	if err != nil && !errors.Is(err, store.ErrAnonymised) {
+		return err
+	}
+	s.app.Log.Info("registration anonymised", "event", ev.Slug, "registration", reg.ID, "user", currentUser(c).ID)
+	return redirectDone(c, links.Admin(ev.Slug, "registrations"), "anonymised", 1)
 }

@@ -13,14 +13,14 @@ import (
 	"github.com/foyer-events/foyer/internal/store"
 )
 
-type auditPage struct {
+type auditAnswer struct {
 	Entries []store.AuditEntry `json:"entries"`
 	Next    int64              `json:"next"`
 }
 
-func (ta *testApp) audit(t *testing.T, token, query string) auditPage {
+func (ta *testApp) audit(t *testing.T, token, query string) auditAnswer {
 	t.Helper()
-	var p auditPage
+	var p auditAnswer
 	if code := ta.call(t, "GET", "/api/v1/audit?"+query, token, nil, &p); code != http.StatusOK {
 		t.Fatalf("GET /api/v1/audit?%s: %d", query, code)
 	}

@@ -229,3 +229,5 @@ func TestBrandInEmails(t *testing.T) {
 		}
 	}
 }
+
+func base64Decode(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }

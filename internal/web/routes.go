@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +16,18 @@ import (
 // legitimate one.
 const maxBody = "2M"
 
+// uploadLimit bounds a form that carries an image (media.MaxBytes and the
+// rest of the form).
+const uploadLimit = "9M"
+
+// isUpload tells the forms that may carry images: multipart posts to the
+// organiser interface, which check the role before reading the body.
+func isUpload(c echo.Context) bool {
+	r := c.Request()
+	return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/admin/events/") &&
+		strings.HasPrefix(r.Header.Get(echo.HeaderContentType), "multipart/form-data")
+}
+
 // routes is the one place that lists every URL, its middleware and its role.
 func (s *Server) routes() {
 	e := s.echo
@@ -23,7 +36,9 @@ func (s *Server) routes() {
 	e.Pre(s.observe)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
-	e.Use(middleware.BodyLimit(maxBody))
+	// Uploads of images (a phone's photo of a speaker) may be larger; their
+	// routes set their own limit, and only for signed-in organisers.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBody, Skipper: isUpload}))
 	e.Use(s.securityHeaders)
 	e.Use(s.negotiateLanguage)
 	e.Use(s.authenticate)
@@ -103,6 +118,27 @@ func (s *Server) routes() {
 	ev.GET("/print", s.showPrint)
 	ev.GET("/badges", s.showBadges)
 	ev.POST("/purge", s.adminPurge)
+	ev.POST("/registrations/:id/anonymise", s.adminAnonymise)
+	// The programme editor, the organiser's brand, messages, the audit log.
+	upload := middleware.BodyLimit(uploadLimit)
+	e.GET("/admin/events/new", s.showNewEvent, organiser)
+	e.POST("/admin/events/new", s.addEvent, organiser)
+	ev.GET("/programme", s.showSettings)
+	ev.POST("/programme", s.saveSettings)
+	ev.POST("/status", s.setStatus)
+	ev.GET("/brand", s.showBrand)
+	ev.POST("/brand", s.saveBrand, upload)
+	for _, kind := range []string{"rooms", "speakers", "sessions"} {
+		ev.GET("/"+kind, s.showParts(kind))
+		ev.POST("/"+kind, s.saveParts(kind), upload)
+	}
+	ev.GET("/import", s.showImport)
+	ev.POST("/import", s.importProgramme, upload)
+	ev.GET("/programme.json", s.exportProgramme)
+	ev.GET("/messages", s.showMessages)
+	ev.POST("/messages", s.composeMessage)
+	ev.GET("/audit", s.showAudit)
+	e.GET("/admin/audit", s.showAudit, organiser)
 
 	// Check-in at the door, for staff and up. A door's devices may share
 	// one address (the venue's network), so its limit is generous.
