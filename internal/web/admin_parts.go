@@ -26,7 +26,7 @@ type partsPage struct {
 	adminFrame
 	Kind      string // rooms, speakers or sessions
 	Programme *programme.Event
-	Loc       any
+
 	// The form: Editing is the id of the item edited ("" for a new one).
 	Editing  string
 	Values   map[string]string

@@ -252,5 +252,3 @@ func shiftProgramme(e *programme.Event, d time.Duration) {
 }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }
-
-
