@@ -18,14 +18,15 @@ type Media struct {
 	Data        []byte
 }
 
-// PutMedia stores a processed image and returns its address on this site
-// (/media/NAME). Storing the same image twice keeps one copy.
-func (s *Store) PutMedia(ctx context.Context, img *media.Image) (string, error) {
+// PutMedia stores a processed image for an event (its slug; "" for the
+// installation) and returns its address on this site (/media/NAME).
+// Storing the same image twice keeps one copy.
+func (s *Store) PutMedia(ctx context.Context, event string, img *media.Image) (string, error) {
 	err := s.tx(ctx, func(tx *writeTx) error {
 		if err := putMedia(ctx, tx, img); err != nil {
 			return err
 		}
-		return tx.audit(ctx, AuditMedia, "", "media:"+img.Name, map[string]Change{
+		return tx.audit(ctx, AuditMedia, event, "media:"+img.Name, map[string]Change{
 			"size": {After: fmt.Sprintf("%d×%d", img.Width, img.Height)}})
 	})
 	if err != nil {

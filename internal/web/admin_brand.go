@@ -155,6 +155,6 @@ func (s *Server) upload(c echo.Context, field string, purpose media.Purpose) (re
 	case err != nil:
 		return "", i18n.T(l, "programme.error.image_bad"), nil
 	}
-	ref, err = s.app.Store.PutMedia(c.Request().Context(), img)
+	ref, err = s.app.Store.PutMedia(c.Request().Context(), c.Param("slug"), img)
 	return ref, "", err
 }
