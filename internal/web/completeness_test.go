@@ -39,7 +39,8 @@ var commonEnglish = strings.Fields(`the and for with your you this that here fro
 
 // allowedEverywhere are words no language translates, and allowedIn the
 // words a language shares with English: German says "Status", "Workshop"
-// and "Ticket" too. Nothing else of English passes, whatever the
+// and "Ticket" too, and some German words are spelt as English ones are
+// ("falls", if). Nothing else of English passes, whatever the
 // catalogues say, so that English copied into a German or Chinese
 // catalogue is found as well as a missing translation.
 var (
@@ -47,7 +48,7 @@ var (
 	allowedIn         = map[string][]string{
 		"de": strings.Fields(`status workshop workshops keynote networking name organisation ticket tickets session sessions
 			online offline check-in check ins login team link spam code smartphone filter token forum version person
-			optional server mail`),
+			optional server mail falls`),
 	}
 )
 
