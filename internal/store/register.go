@@ -237,17 +237,20 @@ func (s *Store) registerTx(ctx context.Context, tx *writeTx, j *registerJob) err
 	}
 
 	// The id was reserved and signed before the job was queued, so that
-	// the ticket code goes in with the row (see register). Nothing else
-	// writes registrations, but should anything have taken that id, the
+	// the ticket code goes in with the row (see register). Reservations
+	// reach the writer in any order, which does not matter; nothing else
+	// writes registrations, but should anything have taken the id, the
 	// registration takes the next free one, signed here.
 	code := j.newCode
 	j.id = j.newID
-	var top int64
-	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM registrations").Scan(&top); err != nil {
+	var taken bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM registrations WHERE id = ?)", j.id).Scan(&taken); err != nil {
 		return err
 	}
-	if j.id <= top {
-		j.id = top + 1
+	if taken {
+		if err := tx.QueryRowContext(ctx, "SELECT max(id) + 1 FROM registrations").Scan(&j.id); err != nil {
+			return err
+		}
 		var err error
 		if code, err = ticket.Issue(ev.TicketKey, ev.ID, j.id); err != nil {
 			return err

@@ -144,6 +144,23 @@ func TestRegistrationIDs(t *testing.T) {
 	if _, existing, err := s.Register(ctx, ev, guest(3)); err != nil || !existing {
 		t.Fatalf("repeat: existing %v, %v", existing, err)
 	}
+	// Reservations reach the writer in any order and keep their ids.
+	first := &registerJob{ctx: ctx, ev: ev, in: guest(50), done: make(chan struct{})}
+	second := &registerJob{ctx: ctx, ev: ev, in: guest(51), done: make(chan struct{})}
+	reserved := map[*registerJob][2]any{}
+	for _, j := range []*registerJob{first, second} {
+		if err := s.reserveTicket(j); err != nil {
+			t.Fatal(err)
+		}
+		reserved[j] = [2]any{j.newID, j.newCode}
+	}
+	s.commitBatch([]*registerJob{second})
+	s.commitBatch([]*registerJob{first})
+	for j, r := range reserved {
+		if j.err != nil || j.reg == nil || j.reg.ID != r[0] || j.reg.TicketCode != r[1] {
+			t.Errorf("a reservation committed out of order: %+v, %v; reserved %v", j.reg, j.err, r)
+		}
+	}
 	fillRegistrations(t, s, ev, 5, 1) // rows the counter knows nothing of
 	var top int64
 	s.read.QueryRow("SELECT max(id) FROM registrations").Scan(&top)
