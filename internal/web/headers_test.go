@@ -199,3 +199,15 @@ func TestAuthorizationSchemes(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesHaveLength: rendered pages, cached or not, go out with their
+// length rather than in chunks.
+func TestPagesHaveLength(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", nil, intp(40), true))
+	for _, p := range []string{"/events/forum", "/events/forum", "/events/forum/speakers", "/login", "/events/no-such-event"} {
+		res, body := get(t, http.DefaultClient, ta.srv.URL+p)
+		if res.ContentLength != int64(len(body)) || len(res.TransferEncoding) > 0 {
+			t.Errorf("%s: Content-Length %d, Transfer-Encoding %v, body %d bytes", p, res.ContentLength, res.TransferEncoding, len(body))
+		}
+	}
+}

@@ -91,7 +91,7 @@ func (s *Server) programmePage(c echo.Context, name string, fill func(*eventView
 		s.pages.put(key, page)
 	}
 	c.Response().Header().Set("Content-Language", v.Lang)
-	return c.HTMLBlob(http.StatusOK, page)
+	return htmlPage(c, http.StatusOK, page)
 }
 
 type homePage struct {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -208,6 +209,14 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 		return err
 	}
 	c.Response().Header().Set("Content-Language", lang(c))
+	return htmlPage(c, status, page)
+}
+
+// htmlPage sends a rendered page with its length: without one, net/http
+// sends a page larger than its buffer in chunks, one more write to the
+// socket per request for nothing.
+func htmlPage(c echo.Context, status int, page []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(page)))
 	return c.HTMLBlob(status, page)
 }
 
