@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -37,7 +38,8 @@ import (
 //	POST /insert  the registration body decoded into a struct, one INSERT
 //	              into SQLite (WAL, synchronous=NORMAL, one writer
 //	              connection, a prepared statement), 201 {"id", "status"}
-//	GET  /static  the bytes of a file, given at start (the agenda page)
+//	GET  /static  the bytes of a file, given at start (the agenda page),
+//	              with their Content-Length
 const floorServerArg = "floor-server"
 
 // floorTable has a column per field of the body and no index but the
@@ -118,7 +120,12 @@ func newFloorHandler(dbPath string, static []byte) (http.Handler, func() error, 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/hello", func(c echo.Context) error { return c.String(http.StatusOK, "Hello, World!") })
-	e.GET("/static", func(c echo.Context) error { return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, static) })
+	length := strconv.Itoa(len(static))
+	e.GET("/static", func(c echo.Context) error {
+		// With its length, as foyer sends its pages: no chunks.
+		c.Response().Header().Set(echo.HeaderContentLength, length)
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, static)
+	})
 	e.POST("/insert", func(c echo.Context) error {
 		var in registrationInput
 		if err := json.NewDecoder(c.Request().Body).Decode(&in); err != nil {
