@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// mailProfileSpan is how long --profile profiles the mail scenario.
+const mailProfileSpan = 5 * time.Second
+
 // runMail measures how fast confirmation emails (QR code inline and as PNG,
 // .ics invite) reach an SMTP server on loopback: it registers --mail-count
 // attendees for an event with room for all of them and times from the first
@@ -25,12 +28,16 @@ func runMail(ctx context.Context, b *bench) (outcome, error) {
 	reg := registrant{client: client, url: f.URL + "/api/v1/events/" + ev.slug + "/registrations", tag: "mail", event: ev}
 
 	cpu := startCPU(f.PID())
+	// The registrations and most of the sending; the profile's span is
+	// fixed when it starts.
+	prof := b.startProfiles(ctx, f, "mail", mailProfileSpan)
 	started := time.Now()
 	res := load{clients: b.opts.clients, max: n, duration: b.opts.mailTimeout, do: reg.register}.run(ctx)
 	registered := time.Now()
 	atRegistered := b.sink.Tally("mail").Messages
 	tally := b.sink.Wait(ctx, "mail", res.OK, b.opts.mailTimeout)
 	share, cpuOK := cpu.stop()
+	b.profileDone(ctx, prof)
 	if ctx.Err() != nil {
 		return outcome{}, ctx.Err()
 	}
