@@ -39,7 +39,7 @@ func (s *Store) Register(ctx context.Context, ev *Event, in registration.Input) 
 // An id reserved for a registration that turns out to exist already, or
 // whose transaction fails, is left unused.
 func (s *Store) register(ctx context.Context, j *registerJob) (*registration.Registration, bool, error) {
-	if err := s.reserveTicket(j); err != nil {
+	if err := s.prepare(j); err != nil {
 		return nil, false, fmt.Errorf("store: register: %w", err)
 	}
 	queued := time.Now()
@@ -70,14 +70,19 @@ type registerJob struct {
 	ev  *Event
 	in  registration.Input
 	// newID and newCode are the id and the signed ticket code that a new
-	// registration takes, reserved before the job is queued.
-	newID    int64
-	newCode  string
-	id       int64
-	reg      *registration.Registration
-	existing bool
-	err      error
-	done     chan struct{}
+	// registration takes, reserved before the job is queued; the rest of
+	// what its row needs is worked out then too (see prepare).
+	newID       int64
+	newCode     string
+	emailKey    string
+	answers     string // JSON
+	search      string
+	manageToken string
+	id          int64
+	reg         *registration.Registration
+	existing    bool
+	err         error
+	done        chan struct{}
 	// walkIn is set for a guest registered at the door, who is admitted
 	// in the same transaction.
 	walkIn *walkInJob
@@ -157,13 +162,26 @@ func (s *Store) commitBatch(batch []*registerJob) {
 	}
 }
 
-// reserveTicket reserves the next registration id for j and signs its
-// ticket code with it.
-func (s *Store) reserveTicket(j *registerJob) error {
+// prepare works out, before j joins the queue, all that its row needs and
+// the writer does not have to: it reserves the next registration id and
+// signs the ticket code with it, makes the manage token, and folds the
+// email key and search text.
+func (s *Store) prepare(j *registerJob) error {
+	in := j.in
 	j.newID = s.lastRegistration.Add(1)
 	var err error
-	j.newCode, err = ticket.Issue(j.ev.TicketKey, j.ev.ID, j.newID)
-	return err
+	if j.newCode, err = ticket.Issue(j.ev.TicketKey, j.ev.ID, j.newID); err != nil {
+		return err
+	}
+	answers, err := json.Marshal(in.Answers)
+	if err != nil {
+		return err
+	}
+	j.answers = string(answers)
+	j.emailKey = registration.EmailKey(in.Email)
+	j.search = registration.SearchText(in.FirstName, in.LastName, in.Email, in.Organisation)
+	j.manageToken = NewSecret(24)
+	return nil
 }
 
 // raise makes v at least n.
@@ -185,7 +203,7 @@ func (s *Store) registerTx(ctx context.Context, tx *writeTx, j *registerJob) err
 			return err
 		}
 	}
-	key := registration.EmailKey(in.Email)
+	key := j.emailKey
 	var status string
 	var repeatMailAt sql.NullString
 	err := sql.ErrNoRows
@@ -263,7 +281,6 @@ func (s *Store) registerTx(ctx context.Context, tx *writeTx, j *registerJob) err
 		// the one-live-registration-per-address index out of the way.
 		key = fmt.Sprintf("walk-in:%d", j.id)
 	}
-	answers, _ := json.Marshal(in.Answers)
 	kind := in.Kind
 	if !registration.ValidKind(kind) {
 		kind = registration.KindAttendee
@@ -275,8 +292,7 @@ func (s *Store) registerTx(ctx context.Context, tx *writeTx, j *registerJob) err
 		ticket_code, manage_token, queued_at, created_at, updated_at, search, kind)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		j.id, ev.ID, status, in.FirstName, in.LastName, in.Salutation, in.Title, in.Email, key, in.Organisation, in.JobTitle, in.Country,
-		in.Language, string(answers), ts, version, code, NewSecret(24), ts, ts, ts,
-		registration.SearchText(in.FirstName, in.LastName, in.Email, in.Organisation), kind)
+		in.Language, j.answers, ts, version, code, j.manageToken, ts, ts, ts, j.search, kind)
 	if err != nil {
 		return err
 	}

@@ -149,7 +149,7 @@ func TestRegistrationIDs(t *testing.T) {
 	second := &registerJob{ctx: ctx, ev: ev, in: guest(51), done: make(chan struct{})}
 	reserved := map[*registerJob][2]any{}
 	for _, j := range []*registerJob{first, second} {
-		if err := s.reserveTicket(j); err != nil {
+		if err := s.prepare(j); err != nil {
 			t.Fatal(err)
 		}
 		reserved[j] = [2]any{j.newID, j.newCode}
