@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/foyer-events/foyer/internal/metrics"
@@ -30,14 +29,10 @@ func (s *Store) Register(ctx context.Context, ev *Event, in registration.Input) 
 	return s.register(ctx, &registerJob{ctx: ctx, ev: ev, in: in, done: make(chan struct{})})
 }
 
-// register sends a job through the batch writer and waits for it.
-//
-// The id of a new registration is reserved and its ticket code signed here,
-// in the caller's goroutine, before the job joins the queue: signing costs
-// as much as a third of the single writer's work per registration, and
-// callers sign side by side on every core while the writer does SQL only.
-// An id reserved for a registration that turns out to exist already, or
-// whose transaction fails, is left unused.
+// register sends a job through the batch writer and waits for it. What
+// the row needs that does not depend on the database is worked out first,
+// in the caller's goroutine (see prepare), so that the single writer does
+// as little besides SQL as it can.
 func (s *Store) register(ctx context.Context, j *registerJob) (*registration.Registration, bool, error) {
 	if err := s.prepare(j); err != nil {
 		return nil, false, fmt.Errorf("store: register: %w", err)
@@ -69,11 +64,8 @@ type registerJob struct {
 	ctx context.Context
 	ev  *Event
 	in  registration.Input
-	// newID and newCode are the id and the signed ticket code that a new
-	// registration takes, reserved before the job is queued; the rest of
-	// what its row needs is worked out then too (see prepare).
-	newID       int64
-	newCode     string
+	// What the row of a new registration needs, worked out before the job
+	// is queued (see prepare).
 	emailKey    string
 	answers     string // JSON
 	search      string
@@ -162,17 +154,17 @@ func (s *Store) commitBatch(batch []*registerJob) {
 	}
 }
 
-// prepare works out, before j joins the queue, all that its row needs and
-// the writer does not have to: it reserves the next registration id and
-// signs the ticket code with it, makes the manage token, and folds the
-// email key and search text.
+// prepare works out, before j joins the queue, what its row needs and the
+// writer does not have to: the manage token, the email key, the search text
+// and the answers as JSON.
+//
+// The ticket code is signed in the transaction: it signs the registration's
+// id, and ids are taken there, in the order in which registrations are
+// written, so that the order of ids, of the waiting list and of who got a
+// place agree. (Reserving ids before the queue, which would let callers
+// sign on every core, breaks that when callers overtake each other.)
 func (s *Store) prepare(j *registerJob) error {
 	in := j.in
-	j.newID = s.lastRegistration.Add(1)
-	var err error
-	if j.newCode, err = ticket.Issue(j.ev.TicketKey, j.ev.ID, j.newID); err != nil {
-		return err
-	}
 	answers, err := json.Marshal(in.Answers)
 	if err != nil {
 		return err
@@ -182,16 +174,6 @@ func (s *Store) prepare(j *registerJob) error {
 	j.search = registration.SearchText(in.FirstName, in.LastName, in.Email, in.Organisation)
 	j.manageToken = NewSecret(24)
 	return nil
-}
-
-// raise makes v at least n.
-func raise(v *atomic.Int64, n int64) {
-	for {
-		old := v.Load()
-		if old >= n || v.CompareAndSwap(old, n) {
-			return
-		}
-	}
 }
 
 // registerTx is one registration inside a batch's transaction.
@@ -254,27 +236,14 @@ func (s *Store) registerTx(ctx context.Context, tx *writeTx, j *registerJob) err
 		}
 	}
 
-	// The id was reserved and signed before the job was queued, so that
-	// the ticket code goes in with the row (see register). Reservations
-	// reach the writer in any order, which does not matter; nothing else
-	// writes registrations, but should anything have taken the id, the
-	// registration takes the next free one, signed here.
-	code := j.newCode
-	j.id = j.newID
-	var taken bool
-	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM registrations WHERE id = ?)", j.id).Scan(&taken); err != nil {
+	// The id is taken before the insert so that the ticket code, which
+	// signs it, goes in with the row. One writer makes this safe.
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM registrations").Scan(&j.id); err != nil {
 		return err
 	}
-	if taken {
-		if err := tx.QueryRowContext(ctx, "SELECT max(id) + 1 FROM registrations").Scan(&j.id); err != nil {
-			return err
-		}
-		var err error
-		if code, err = ticket.Issue(ev.TicketKey, ev.ID, j.id); err != nil {
-			return err
-		}
-		j.newID, j.newCode = j.id, code
-		raise(&s.lastRegistration, j.id)
+	code, err := ticket.Issue(ev.TicketKey, ev.ID, j.id)
+	if err != nil {
+		return err
 	}
 	if in.Email == "" {
 		// A walk-in without an address: a key no address can have keeps

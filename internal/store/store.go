@@ -56,9 +56,6 @@ type Store struct {
 	batches         registerBatches
 	scanBatches     scanBatches
 	lastBatch       atomic.Int64 // unix nanoseconds of the last group commit, see Busy
-	// lastRegistration is the highest registration id reserved so far;
-	// see register.
-	lastRegistration atomic.Int64
 }
 
 // Open opens (creating if needed) dir/foyer.db and brings its schema up to
@@ -166,12 +163,6 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	var top int64
-	if err := write.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM registrations").Scan(&top); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	s.lastRegistration.Store(top)
 	s.stopCheckpoints = make(chan struct{})
 	s.checkpointsDone = make(chan struct{})
 	go s.checkpoints()
