@@ -127,7 +127,14 @@ func (s *Store) loadEventFresh(ctx context.Context, slug string) (*Event, error)
 	return ev, nil
 }
 
-func loadEvent(ctx context.Context, tx *sql.Tx, slug string) (*Event, error) {
+// querier is what reading needs of a transaction: a read transaction, or
+// the write transaction reading what it is about to change.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func loadEvent(ctx context.Context, tx querier, slug string) (*Event, error) {
 	e := &programme.Event{Slug: slug}
 	ev := &Event{Event: e, SessionIDs: map[string]int64{}}
 	var title, subtitle, description, venueName, venueAddress, privacyText, focus, startsAt, endsAt, organiser string

@@ -64,7 +64,7 @@ func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool
 		}
 		var old *Event
 		if !created {
-			if old, err = loadEvent(ctx, tx.Tx, e.Slug); err != nil {
+			if old, err = loadEvent(ctx, tx, e.Slug); err != nil {
 				return err
 			}
 		}
@@ -72,7 +72,7 @@ func (s *Store) SaveEvent(ctx context.Context, e *programme.Event) (created bool
 			return err
 		}
 		// A raised capacity takes guests from the waiting lists at once.
-		saved, err := loadEvent(ctx, tx.Tx, e.Slug)
+		saved, err := loadEvent(ctx, tx, e.Slug)
 		if err != nil {
 			return err
 		}
