@@ -6,7 +6,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -246,98 +245,6 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := s.write.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		os.Remove(path)
 		return fmt.Errorf("store: backup: %w", err)
-	}
-	return nil
-}
-
-// writeTx is a transaction on the write connection. It remembers whether
-// it queued an email, so that its commit can wake the mail worker.
-//
-// It is the connection itself between BEGIN IMMEDIATE and COMMIT, not a
-// database/sql Tx: a Tx starts a goroutine for every query it runs, to
-// watch its context, and its wake-ups cost the single writer a quarter of
-// its CPU per registration (BenchmarkRegister). Queries on the connection
-// with a context that cannot be cancelled, as the group commits run, start
-// none.
-type writeTx struct {
-	*sql.Conn
-	queuedMail bool
-	audited    bool // an audit entry was written (see audit.go)
-}
-
-// begin takes the write connection and starts an immediate transaction.
-func (s *Store) begin(ctx context.Context) (*writeTx, error) {
-	conn, err := s.write.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	return &writeTx{Conn: conn}, nil
-}
-
-// commit ends the transaction and gives the connection back. A commit that
-// fails is rolled back.
-func (tx *writeTx) commit(ctx context.Context) error {
-	if _, err := tx.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
-		tx.rollback()
-		return err
-	}
-	return tx.Conn.Close()
-}
-
-// rollback undoes the transaction and gives the connection back; should
-// even that fail, the connection is thrown away rather than handed to the
-// next writer with a transaction open.
-func (tx *writeTx) rollback() {
-	if _, err := tx.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		tx.Raw(func(any) error { return driver.ErrBadConn })
-	}
-	tx.Conn.Close()
-}
-
-// tx runs fn in one immediate transaction on the write connection. After a
-// commit that queued mail it calls the OnMailQueued hook, so no caller has
-// to remember to wake the mail worker. A change made for an organiser or
-// admin (WithActor) is written to the audit log in the same transaction.
-func (s *Store) tx(ctx context.Context, fn func(*writeTx) error) error {
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	actor, audit := audited(ctx)
-	var before int64
-	if audit {
-		if before, err = totalChanges(ctx, tx); err != nil {
-			tx.rollback()
-			return err
-		}
-	}
-	if err := fn(tx); err != nil {
-		tx.rollback()
-		return err
-	}
-	// A change by an organiser or admin that its store function did not
-	// describe is still recorded, by the request that made it.
-	if audit && !tx.audited {
-		after, err := totalChanges(ctx, tx)
-		if err == nil && after > before {
-			err = tx.audit(ctx, AuditRequest, "", actor.Request, nil)
-		}
-		if err != nil {
-			tx.rollback()
-			return err
-		}
-	}
-	if err := tx.commit(ctx); err != nil {
-		return err
-	}
-	if tx.queuedMail {
-		if wake := s.mailQueued.Load(); wake != nil {
-			(*wake)()
-		}
 	}
 	return nil
 }
