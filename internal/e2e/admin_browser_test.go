@@ -89,6 +89,7 @@ func TestAdminScreens(t *testing.T) {
 
 	pages := []struct{ name, path string }{
 		{"overview", "/admin"},
+		{"dashboard", base},
 		{"registrations", base + "/registrations?sort=name"},
 		{"registrations-filtered", base + "/registrations?status=confirmed&session=ws-maintenance&a.industry=machinery"},
 		{"registration", fmt.Sprintf("%s/registrations/%d", base, id)},
@@ -248,6 +249,45 @@ func TestOrganiserInBrowser(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(screenshotDir(t), "admin-print-zh.pdf"), pdf, 0o644)
 	screenshot(t, ctx, "admin-flow-print")
+
+	// The dashboard draws its charts on the server, each with a title and
+	// a table, and the check-in figures follow the door by themselves.
+	navigate(t, ctx, in.URL+base+"?lang=en", http.StatusOK)
+	charts := evaluate[int](t, ctx, `[...document.querySelectorAll('figure.chart-figure svg.chart')]
+		.filter(s => s.querySelector('title').textContent && s.querySelector('desc').textContent && s.getBoundingClientRect().width > 200).length`)
+	if charts < 7 {
+		t.Errorf("the dashboard shows %d charts with a title and a text alternative, want 7 or more", charts)
+	}
+	for _, id := range []string{"over-time", "status", "country", "answers", "sessions", "mail", "checkin"} {
+		if n := evaluate[int](t, ctx, `document.querySelectorAll('#chart-`+id+` svg.chart rect.bar, #chart-`+id+` svg.chart path.line').length`); n == 0 {
+			t.Errorf("chart %s draws nothing", id)
+		}
+	}
+	entrance := `document.querySelector('#chart-checkin tbody tr td').textContent.trim()`
+	if got := evaluate[string](t, ctx, entrance); got != "0" {
+		t.Fatalf("checked in before any scan: %q", got)
+	}
+	var guests struct {
+		Registrations []struct {
+			TicketCode string `json:"ticket_code"`
+		} `json:"registrations"`
+	}
+	in.api(t, "GET", "/api/v1/events/"+demoSlug+"/registrations?status=confirmed&limit=2", in.token(t, "organiser"), nil).Want(t, 200).Decode(t, &guests)
+	staff := in.token(t, "staff")
+	for _, g := range guests.Registrations {
+		in.api(t, "POST", "/api/v1/checkin", staff, map[string]any{"event": demoSlug, "code": g.TicketCode}).Want(t, 200)
+	}
+	// The page fetches its check-in part every 15 seconds.
+	waitFor(t, ctx, "the check-in figures to update", entrance+` === "2"`)
+	if n := evaluate[int](t, ctx, `document.querySelectorAll('#chart-arrivals svg.chart path.line').length`); n != 1 {
+		t.Error("the arrivals chart is not drawn after two check-ins")
+	}
+	screenshot(t, ctx, "admin-flow-dashboard")
+	pdf = printPDF(t, ctx)
+	if n := pdfPages(t, pdf); n < 2 {
+		t.Errorf("the dashboard prints on %d pages, want its charts on 2 or more", n)
+	}
+	os.WriteFile(filepath.Join(screenshotDir(t), "admin-dashboard-en.pdf"), pdf, 0o644)
 }
 
 // waitForFile waits until dir holds a finished file with that extension.

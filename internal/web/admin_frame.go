@@ -28,6 +28,7 @@ type adminSection struct {
 // adminSections are the sections in the order of the navigation. A new part
 // of the organiser interface adds itself here.
 var adminSections = []adminSection{
+	{"dashboard", ""},
 
 	{"registrations", "registrations"},
 	{"outbox", "outbox"},

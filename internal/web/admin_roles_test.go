@@ -33,7 +33,9 @@ func TestAdminRoleMatrix(t *testing.T) {
 	}
 	routes := []route{
 		{"GET", "/admin", nil, 200},
-		{"GET", base, nil, 303},
+		{"GET", base, nil, 200},
+		{"GET", base + "?question=interpretation", nil, 200},
+		{"GET", base + "/checkin-progress", nil, 200},
 		{"GET", base + "/registrations", nil, 200},
 		{"GET", base + "/registrations?status=confirmed&q=m%C3%BCller&sort=-name", nil, 200},
 		{"GET", base + "/registrations/new", nil, 200},

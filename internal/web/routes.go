@@ -117,6 +117,7 @@ func (s *Server) routes() {
 	ev.GET("/speakers.xlsx", s.exportSpeakers("xlsx"))
 	ev.GET("/print", s.showPrint)
 	ev.GET("/badges", s.showBadges)
+	ev.GET("/checkin-progress", s.showCheckInProgress)
 	ev.POST("/purge", s.adminPurge)
 	ev.POST("/registrations/:id/anonymise", s.adminAnonymise)
 	// The programme editor, the organiser's brand, messages, the audit log.
