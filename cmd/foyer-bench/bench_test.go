@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -13,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func TestPercentile(t *testing.T) {
@@ -188,5 +191,38 @@ func TestFloorHalves(t *testing.T) {
 	}
 	if _, ok := top["baseline_static_per_s"]; ok {
 		t.Error("a floor that was not measured is in the summary")
+	}
+}
+
+// TestExportRowCounts: the export scenario counts a file's rows as Excel
+// would, quoted line breaks and "<row" in a cell included, and refuses a
+// CSV without its byte order mark.
+func TestExportRowCounts(t *testing.T) {
+	csvText := "\xEF\xBB\xBFName,Organisation\n王 1,\"Müller & Söhne, \"\"A\"\"\nGmbH\"\nGroß 2,'=1+2\n"
+	if n, err := csvRows(strings.NewReader(csvText)); err != nil || n != 2 {
+		t.Errorf("csvRows = %d, %v; want 2", n, err)
+	}
+	if _, err := csvRows(strings.NewReader(csvText[3:])); err == nil {
+		t.Error("a CSV without BOM was counted")
+	}
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 251; i++ {
+		if err := sw.SetRow(fmt.Sprintf("A%d", i), []any{"<row ", i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := xlsxRows(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil || n != 250 {
+		t.Errorf("xlsxRows = %d, %v; want 250", n, err)
 	}
 }

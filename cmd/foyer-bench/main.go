@@ -6,7 +6,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/foyer-bench [--foyer PATH] [--only startup,agenda,mail,register] [--json FILE] [--strict] [--profile DIR]
+//	go run ./cmd/foyer-bench [--foyer PATH] [--only startup,agenda,mail,register,checkin,export] [--json FILE] [--strict] [--profile DIR]
 //
 // Without --foyer it builds ./cmd/foyer into a temporary folder first. All
 // traffic stays on loopback. The load generator runs on the same machine as
