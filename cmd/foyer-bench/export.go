@@ -107,21 +107,40 @@ func runExport(ctx context.Context, b *bench) (outcome, error) {
 // has total registrations: names in Chinese and German (and one that a
 // spreadsheet would run as a formula), a unique address, ticket code and
 // manage token each, every third one with the model's session seat.
+//
+// It writes seedBatch rows a transaction: foyer's own writers (the mail
+// worker) wait for the database at most their busy timeout, and a longer
+// write would make them fail.
 func seedRegistrations(ctx context.Context, db *sql.DB, slug string, total int) error {
+	for {
+		done, err := seedBatch(ctx, db, slug, total)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// seedBatchRows is how many registrations one seeding transaction adds.
+const seedBatchRows = 2000
+
+// seedBatch adds up to seedBatchRows registrations; done when the event has
+// total.
+func seedBatch(ctx context.Context, db *sql.DB, slug string, total int) (done bool, err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("seed: %w", err)
+		return false, fmt.Errorf("seed: %w", err)
 	}
 	defer tx.Rollback()
 	var model, event, have, last int64
 	err = tx.QueryRowContext(ctx, `SELECT min(r.id), e.id, count(*), max(r.id) FROM registrations r JOIN events e ON e.id = r.event_id
 		WHERE e.slug = ?`, slug).Scan(&model, &event, &have, &last)
 	if err != nil {
-		return fmt.Errorf("seed: the model registration: %w", err)
+		return false, fmt.Errorf("seed: the model registration: %w", err)
 	}
 	if int(have) >= total {
-		return nil
+		return true, nil
 	}
+	upto := min(total, int(have)+seedBatchRows)
 	_, err = tx.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 		INSERT INTO registrations (event_id, status, first_name, last_name, email, email_key, organisation, job_title, country,
 			language, answers, consent_at, consent_version, ticket_code, manage_token, queued_at, created_at, updated_at, kind, search)
@@ -133,21 +152,22 @@ func seedRegistrations(ctx context.Context, db *sql.DB, slug string, total int) 
 			t.job_title, CASE i % 3 WHEN 0 THEN 'CN' WHEN 1 THEN 'DE' ELSE 'AT' END, CASE i % 3 WHEN 0 THEN 'zh' WHEN 1 THEN 'de' ELSE 'en' END,
 			t.answers, t.consent_at, t.consent_version, t.ticket_code || '.' || i, t.manage_token || '.' || i,
 			t.queued_at, t.created_at, t.updated_at, t.kind, t.search || ' ' || i
-		FROM n, registrations t WHERE t.id = ?`, have, total-1, model)
+		FROM n, registrations t WHERE t.id = ?`, have, upto-1, model)
 	if err != nil {
-		return fmt.Errorf("seed: registrations: %w", err)
+		return false, fmt.Errorf("seed: registrations: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO registration_sessions (registration_id, session_id, status, queued_at)
 		SELECT r.id, s.session_id, 'confirmed', r.queued_at FROM registrations r, registration_sessions s
 		WHERE s.registration_id = ? AND r.event_id = ? AND r.id > ? AND r.id % 3 = 0`, model, event, last)
 	if err != nil {
-		return fmt.Errorf("seed: seats: %w", err)
+		return false, fmt.Errorf("seed: seats: %w", err)
 	}
-	return tx.Commit()
+	return false, tx.Commit()
 }
 
-// downloadExport fetches …/attendees.FORMAT to the last byte while sampling
-// foyer's memory, and counts the file's rows.
+// downloadExport fetches …/attendees.FORMAT to the last byte while watching
+// foyer's memory (the kernel's peak where it may be reset, else samples
+// every 5 ms), and counts the file's rows.
 func downloadExport(ctx context.Context, client *http.Client, f *Foyer, token, slug, format string) (exportRun, error) {
 	file, err := os.CreateTemp("", "foyer-bench-export-*."+format)
 	if err != nil {
@@ -162,6 +182,7 @@ func downloadExport(ctx context.Context, client *http.Client, f *Foyer, token, s
 	req.Header.Set("Authorization", "Bearer "+token)
 	exportClient := *client
 	exportClient.Timeout = 5 * time.Minute
+	exact := resetPeakRSS(f.PID())
 	watch := watchRSS(f.PID(), 5*time.Millisecond)
 	started := time.Now()
 	resp, err := exportClient.Do(req)
@@ -182,6 +203,11 @@ func downloadExport(ctx context.Context, client *http.Client, f *Foyer, token, s
 		return r, fmt.Errorf("foyer's memory: %w", werr)
 	}
 	r.peak = peak
+	if exact {
+		if hwm, err := procStatus(f.PID(), "VmHWM"); err == nil {
+			r.peak = max(peak, hwm)
+		}
+	}
 	if _, err := file.Seek(0, io.SeekStart); err != nil {
 		return r, err
 	}

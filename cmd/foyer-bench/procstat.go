@@ -13,13 +13,16 @@ import (
 const clockTick = 100
 
 // rss returns the resident set size of a process from /proc/PID/status.
-func rss(pid int) (int64, error) {
+func rss(pid int) (int64, error) { return procStatus(pid, "VmRSS") }
+
+// procStatus reads a size in kB from /proc/PID/status (VmRSS, VmHWM).
+func procStatus(pid int, field string) (int64, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, fmt.Errorf("read VmRSS: %w", err)
+		return 0, fmt.Errorf("read %s: %w", field, err)
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			f := strings.Fields(rest) // "12345 kB"
 			if len(f) == 2 && f[1] == "kB" {
 				kb, err := strconv.ParseInt(f[0], 10, 64)
@@ -29,7 +32,15 @@ func rss(pid int) (int64, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
+}
+
+// resetPeakRSS sets a process's VmHWM, the kernel's own record of its
+// highest RSS, back to its RSS now (/proc/PID/clear_refs, value 5), so that
+// VmHWM read later is the peak of what happened in between, including
+// spikes shorter than a sampling interval. false where that is not allowed.
+func resetPeakRSS(pid int) bool {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) == nil
 }
 
 // cpuTime returns the user plus system CPU time a process has used, from
