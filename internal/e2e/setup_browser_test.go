@@ -178,6 +178,12 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 					shot(fmt.Sprintf("editor-%s-%s-%d", page, lang, width))
 				}
 			}
+			// The branded public page, as guests see it.
+			navigate(t, ctx, in.URL+"/events/hannover-2027?lang="+lang, http.StatusOK)
+			if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > width+1 {
+				t.Errorf("the public page in %s is %dpx wide in a %dpx window", lang, sw, width)
+			}
+			shot(fmt.Sprintf("public-%s-%d", lang, width))
 		}
 	}
 }

@@ -140,6 +140,15 @@ func (s *Server) routes() {
 	ev.POST("/messages", s.composeMessage)
 	ev.GET("/audit", s.showAudit)
 	e.GET("/admin/audit", s.showAudit, organiser)
+	// The team and its API tokens: admins alone.
+	team := e.Group("/admin/team", requireRole(store.RoleAdmin))
+	team.GET("", s.showTeam)
+	team.POST("", s.addMember)
+	team.GET("/:id", s.showMember)
+	team.POST("/:id", s.updateMember)
+	team.POST("/:id/password", s.resetPassword)
+	team.POST("/:id/tokens", s.createMemberToken)
+	team.POST("/:id/tokens/:token/revoke", s.revokeMemberToken)
 
 	// Check-in at the door, for staff and up. A door's devices may share
 	// one address (the venue's network), so its limit is generous.
