@@ -27,6 +27,8 @@ type testOutbox struct {
 	// settings); logs holds what the worker logged.
 	smtpURL string
 	logs    logBuffer
+	// clock, when set, is the worker's clock across restarts.
+	clock *testClock
 }
 
 // logBuffer is a log written by the worker while a test reads it.
@@ -95,6 +97,9 @@ func (to *testOutbox) open(t *testing.T) {
 	w, err := New(st, cfg, slog.New(slog.NewTextHandler(&to.logs, nil)))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if to.clock != nil {
+		w.now = to.clock.Now
 	}
 	w.Start(ctx)
 	to.store, to.w = st, w

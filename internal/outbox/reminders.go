@@ -14,11 +14,12 @@ const reminderEvery = time.Minute
 // queueReminders queues the reminders that are due, at most once per
 // reminderEvery; the commit that queues them wakes the worker.
 func (m *Worker) queueReminders(ctx context.Context) {
-	if time.Since(m.remindersChecked) < reminderEvery {
+	now := m.now()
+	if !m.remindersChecked.IsZero() && now.Sub(m.remindersChecked) < reminderEvery {
 		return
 	}
-	m.remindersChecked = time.Now()
-	n, err := m.store.QueueReminders(ctx, time.Now())
+	m.remindersChecked = now
+	n, err := m.store.QueueReminders(ctx, now)
 	if err != nil && ctx.Err() == nil {
 		m.log.Error("mail: queue reminders", "err", err)
 	}

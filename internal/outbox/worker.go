@@ -60,8 +60,11 @@ type Worker struct {
 	// out; faultMu orders its changes, so each is logged once.
 	fault   atomic.Pointer[fault]
 	faultMu sync.Mutex
-	// remindersChecked is when run last looked for due reminders.
+	// remindersChecked is when run last looked for due reminders, by now:
+	// the clock that decides when a reminder is due (time.Now; tests set
+	// their own before Start).
 	remindersChecked time.Time
+	now              func() time.Time
 }
 
 // New builds the worker for st with the mail settings of cfg: SMTP when
@@ -85,7 +88,7 @@ func New(st *store.Store, cfg config.Config, log *slog.Logger) (*Worker, error) 
 	if err != nil {
 		return nil, err
 	}
-	w := &Worker{store: st, sender: sender, cfg: cfg, log: log, wakeup: make(chan struct{}, 1), html: html, text: text}
+	w := &Worker{store: st, sender: sender, cfg: cfg, log: log, wakeup: make(chan struct{}, 1), html: html, text: text, now: time.Now}
 	st.OnMailQueued(w.wake)
 	return w, nil
 }

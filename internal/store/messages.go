@@ -198,14 +198,16 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time) (int, error) 
 	for _, d := range events {
 		err := s.tx(ctx, func(tx *writeTx) error {
 			// Another foyer on the same database may have been first.
-			res, err := tx.ExecContext(ctx, "UPDATE events SET reminder_sent_at = ? WHERE id = ? AND reminder_sent_at IS NULL", formatTime(now), d.id)
+			// now decides what is due; the rows carry the time they are written,
+			// so that the worker sends them at once.
+			ts := formatTime(time.Now())
+			res, err := tx.ExecContext(ctx, "UPDATE events SET reminder_sent_at = ? WHERE id = ? AND reminder_sent_at IS NULL", ts, d.id)
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
 				return nil
 			}
-			ts := formatTime(now)
 			res, err = tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, next_attempt_at, created_at)
 				SELECT id, ?, ?, ? FROM registrations WHERE event_id = ? AND status = 'confirmed' AND anonymised_at IS NULL
 				AND email <> '' AND created_at <= ? ORDER BY id`, registration.MailReminder, ts, ts, d.id, formatTime(d.dueAt))
