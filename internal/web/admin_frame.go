@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -106,14 +107,24 @@ var adminDone = []string{"approved", "rejected", "cancelled", "resent", "edited"
 // an organiser now, wherever they are in the interface.
 func (s *Server) adminAlerts(c echo.Context, ev *store.Event) ([]adminAlert, error) {
 	var out []adminAlert
+	l := lang(c)
 	failed, err := s.app.Store.FailedMail(c.Request().Context(), ev)
 	if err != nil {
 		return nil, err
 	}
 	if failed > 0 {
-		l := lang(c)
 		out = append(out, adminAlert{Level: "warning", Text: i18n.N(l, "admin.alert.mail_failed", failed),
 			Link: links.Admin(ev.Slug, "outbox") + "?status=failed", LinkText: i18n.T(l, "admin.alert.mail_failed_link")})
+	}
+	// Once the retention period has passed, until the data is gone; the
+	// form that removes it is on the overview of all events.
+	privacy, err := s.app.Store.Privacy(c.Request().Context(), ev, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if privacy.Due {
+		out = append(out, adminAlert{Level: "warning", Text: i18n.N(l, "privacy.alert.due", privacy.Personal, privacy.DueAt.Format("2006-01-02")),
+			Link: "/admin#purges-title", LinkText: i18n.T(l, "privacy.alert.link")})
 	}
 	return out, nil
 }

@@ -157,12 +157,20 @@ func TestPurgeAfterRetention(t *testing.T) {
 		!strings.Contains(e.Error.Fields["confirm"], "forum") {
 		t.Errorf("wrong confirmation: %d %v", code, e.Error.Fields)
 	}
-	// The organisers' overview reminds of it, and its form removes the data.
+	// The organisers' overview and every page of the event, its dashboard
+	// first, remind of it, and the overview's form removes the data.
 	if _, err := ta.app.Store.CreateUser(ctx, "olga@example.org", "Olga", "organiser", "a long password"); err != nil {
 		t.Fatal(err)
 	}
 	c := browserish(t)
 	submitForm(t, c, ta.srv.URL, "/login", "/login", url.Values{"email": {"olga@example.org"}, "password": {"a long password"}})
+	due := "3 registrations of this event still hold personal data, and its retention period ended on " +
+		past.EndsAt.UTC().AddDate(0, 0, 30).Format("2006-01-02")
+	for _, page := range []string{"", "/registrations", "/programme"} {
+		if _, body := get(t, c, ta.srv.URL+"/admin/events/forum"+page+"?lang=en"); !strings.Contains(body, due) {
+			t.Errorf("no reminder on /admin/events/forum%s", page)
+		}
+	}
 	_, overview := get(t, c, ta.srv.URL+"/admin?lang=en")
 	if !strings.Contains(overview, "Personal data due for removal") || !strings.Contains(overview, "3 registrations with personal data") {
 		t.Fatalf("no reminder on /admin:\n%s", overview)
@@ -174,6 +182,9 @@ func TestPurgeAfterRetention(t *testing.T) {
 	res, overview = submitForm(t, c, ta.srv.URL, "/admin", "/admin/events/forum/purge", url.Values{"confirm": {"forum"}})
 	if res.StatusCode != http.StatusOK || strings.Contains(overview, "Personal data due for removal") {
 		t.Errorf("purge by the form: %d", res.StatusCode)
+	}
+	if _, body := get(t, c, ta.srv.URL+"/admin/events/forum?lang=en"); strings.Contains(body, "retention period ended") {
+		t.Error("the dashboard still reminds of the removal after it")
 	}
 	ta.call(t, "GET", "/api/v1/events/forum/privacy", organiser, nil, &state)
 	if state.Due || state.Personal != 0 || state.PurgedAt == nil {
