@@ -73,6 +73,8 @@ func TestSetupRoleMatrix(t *testing.T) {
 				"starts_at": {start}, "ends_at": {end}, "speaker": {"sp-" + role, ""}, "role": {"speaker", "speaker"}}
 		}, "", 303},
 		{"GET", base + "/import", nil, "", 200},
+		{"POST", base + "/import", func(string) url.Values { return url.Values{} }, "file", 422},                // a picture is no programme
+		{"POST", base + "/purge", func(string) url.Values { return url.Values{"confirm": {"forum"}} }, "", 409}, // not over
 		{"GET", base + "/programme.json", nil, "", 200},
 		{"GET", base + "/messages", nil, "", 200},
 		{"POST", base + "/messages", func(string) url.Values {
@@ -176,7 +178,7 @@ func TestSetupRoleMatrix(t *testing.T) {
 	}
 
 	// The public pages of the brand answer anybody.
-	for _, path := range []string{"/events/forum/imprint", "/events/forum/brand.css", "/media/" + media} {
+	for _, path := range []string{"/events/forum/imprint", "/events/forum/brand.css", "/media/" + media, "/brand.css"} {
 		for _, tok := range []string{"", ta.token(t, "staff")} {
 			header := []string{}
 			if tok != "" {
