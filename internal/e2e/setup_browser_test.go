@@ -169,7 +169,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 			browse(t, ctx, chromedp.EmulateViewport(int64(width), 900))
 		}
 		for _, lang := range []string{"en", "de", "zh"} {
-			for _, page := range []string{"sessions", "programme", "brand"} {
+			for _, page := range []string{"sessions", "programme", "brand", "questions"} {
 				navigate(t, ctx, in.URL+admin+"/"+page+"?edit=keynote&lang="+lang, http.StatusOK)
 				if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > width+1 {
 					t.Errorf("%s in %s is %dpx wide in a %dpx window", page, lang, sw, width)

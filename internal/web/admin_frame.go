@@ -39,6 +39,7 @@ var adminSections = []adminSection{
 	{"sessions", "sessions"},
 	{"speakers", "speakers"},
 	{"rooms", "rooms"},
+	{"questions", "questions"},
 	{"brand", "brand"},
 	{"audit", "audit"},
 }

@@ -17,14 +17,15 @@ import (
 	"github.com/foyer-events/foyer/internal/store"
 )
 
-// The parts of a programme in the editor: rooms, speakers and sessions,
+// The parts of a programme in the editor: rooms, speakers, sessions and
+// registration questions (admin_questions.go),
 // each a list with a form for a new or a chosen one. A form edits one item
 // of the programme; the whole is validated and saved (admin_editor.go).
 
 // partsPage is the list of one kind of part with its form.
 type partsPage struct {
 	adminFrame
-	Kind      string // rooms, speakers or sessions
+	Kind      string // rooms, speakers, sessions or questions
 	Programme *programme.Event
 
 	// The form: Editing is the id of the item edited ("" for a new one).
@@ -39,6 +40,9 @@ type partsPage struct {
 	Overlaps     map[string][]string
 	Days         []editorDay
 	Kinds, Roles []string
+	// A question's answers to choose from, and the question types.
+	Options       []optionRow
+	QuestionTypes []string
 }
 
 // speakerSeat is a row of a session's speakers in the form.
@@ -119,6 +123,8 @@ func (s *Server) renderParts(c echo.Context, ev *store.Event, e *programme.Event
 			p.Seats = append(p.Seats, speakerSeat{Role: "speaker"})
 		}
 		p.Days, p.Overlaps = sessionDays(e)
+	case "questions":
+		place = questionForm(p, e, editing, problems, l)
 	}
 	if form != nil { // a refused form shows what was typed
 		for k := range p.Values {
@@ -170,7 +176,7 @@ func sessionDays(e *programme.Event) ([]editorDay, map[string][]string) {
 	return days, overlaps
 }
 
-// saveParts is POST /admin/events/{slug}/{rooms|speakers|sessions}: the
+// saveParts is POST /admin/events/{slug}/{rooms|speakers|sessions|questions}: the
 // item of the form, new or changed (original names the one edited, whose
 // id may change), or with delete set, removed.
 func (s *Server) saveParts(kind string) echo.HandlerFunc {
@@ -247,6 +253,8 @@ func (s *Server) saveParts(kind string) echo.HandlerFunc {
 				}
 			}
 			e.Sessions = replacePart(e.Sessions, se, original, remove, func(x programme.Session) string { return x.ID })
+		case "questions":
+			e.Questions = replacePart(e.Questions, formQuestion(form, id), original, remove, func(x programme.Question) string { return x.ID })
 		}
 		if len(problems) == 0 {
 			if problems, err = s.saveEdited(c, e); err != nil {
@@ -296,6 +304,10 @@ func partsOf(e *programme.Event, kind string) []string {
 	case "sessions":
 		for _, s := range e.Sessions {
 			ids = append(ids, s.ID)
+		}
+	case "questions":
+		for _, q := range e.Questions {
+			ids = append(ids, q.ID)
 		}
 	}
 	return ids

@@ -129,7 +129,7 @@ func (s *Server) routes() {
 	ev.POST("/status", s.setStatus)
 	ev.GET("/brand", s.showBrand)
 	ev.POST("/brand", s.saveBrand, upload)
-	for _, kind := range []string{"rooms", "speakers", "sessions"} {
+	for _, kind := range []string{"rooms", "speakers", "sessions", "questions"} {
 		ev.GET("/"+kind, s.showParts(kind))
 		ev.POST("/"+kind, s.saveParts(kind), upload)
 	}

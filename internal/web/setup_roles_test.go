@@ -72,6 +72,10 @@ func TestSetupRoleMatrix(t *testing.T) {
 			return url.Values{"id": {"s-" + role}, "kind": {"talk"}, "room": {"room-" + role}, "title.en": {"Talk " + role},
 				"starts_at": {start}, "ends_at": {end}, "speaker": {"sp-" + role, ""}, "role": {"speaker", "speaker"}}
 		}, "", 303},
+		{"GET", base + "/questions", nil, "", 200},
+		{"POST", base + "/questions", func(role string) url.Values {
+			return url.Values{"id": {"q_" + role}, "type": {"yesno"}, "label.en": {"Parking " + role + "?"}}
+		}, "", 303},
 		{"GET", base + "/import", nil, "", 200},
 		{"POST", base + "/import", func(string) url.Values { return url.Values{} }, "file", 422},                // a picture is no programme
 		{"POST", base + "/purge", func(string) url.Values { return url.Values{"confirm": {"forum"}} }, "", 409}, // not over

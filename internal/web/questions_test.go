@@ -1,0 +1,85 @@
+package web
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/foyer-events/foyer/internal/programme"
+)
+
+// TestQuestionsEditor: an organiser adds a required choice question with
+// its answers in three languages, which the registration form then asks in
+// each guest's language; a choice without answers and a yes-or-no question
+// with answers are refused with the problem beside the field, in the
+// organiser's language, and nothing is saved; a question can be removed.
+func TestQuestionsEditor(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", nil, nil, true))
+	c := browserish(t)
+	signIn(t, ta, c, "organiser")
+	page := "/admin/events/forum/questions"
+	before := len(ta.event(t, "forum").Questions)
+
+	form := url.Values{"original": {""}, "id": {"diet"}, "type": {"choice"}, "required": {"yes"},
+		"label.en": {"Lunch"}, "label.de": {"Mittagessen"}, "label.zh": {"午餐"},
+		"option_value":    {"veg", "meat", ""},
+		"option_label.en": {"Vegetarian", "With meat", ""},
+		"option_label.de": {"Vegetarisch", "Mit Fleisch", ""},
+		"option_label.zh": {"素食", "荤食", ""},
+	}
+	res, body := submitForm(t, c, ta.srv.URL, page, page, form)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "diet") {
+		t.Fatalf("add a question: %d", res.StatusCode)
+	}
+	e := ta.event(t, "forum")
+	q := e.Question("diet")
+	if len(e.Questions) != before+1 || q == nil || !q.Required || len(q.Options) != 2 || q.Options[1].Label["zh"] != "荤食" {
+		t.Fatalf("saved question: %+v", q)
+	}
+	for lang, want := range map[string][]string{"en": {"Lunch", "With meat"}, "de": {"Mittagessen", "Vegetarisch"}, "zh": {"午餐", "素食"}} {
+		_, form := get(t, browserish(t), ta.srv.URL+"/events/forum/register?lang="+lang)
+		for _, w := range want {
+			if !strings.Contains(form, w) {
+				t.Errorf("the %s registration form lacks %q", lang, w)
+			}
+		}
+	}
+
+	// Refused: a choice without answers, a yes-or-no with answers.
+	for _, bad := range []struct {
+		typ, option, want string
+	}{
+		{"choice", "", "Antworten"},
+		{"yesno", "ja", "Antworten"},
+	} {
+		f := url.Values{"original": {"diet"}, "id": {"diet"}, "type": {bad.typ}, "label.en": {"Lunch"},
+			"option_value": {bad.option}, "option_label.en": {bad.option}, "option_label.de": {""}, "option_label.zh": {""}}
+		res, body := submitForm(t, c, ta.srv.URL, page+"?lang=de", page, f)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), bad.want) ||
+			!strings.Contains(body, "field-invalid") {
+			t.Errorf("%s with %q: %d", bad.typ, bad.option, res.StatusCode)
+		}
+	}
+	if q := ta.event(t, "forum").Question("diet"); q == nil || q.Type != "choice" || len(q.Options) != 2 {
+		t.Errorf("a refused form changed the question: %+v", q)
+	}
+
+	// Removed.
+	res, _ = submitForm(t, c, ta.srv.URL, page, page, url.Values{"original": {"diet"}, "id": {"diet"}, "delete": {"yes"}})
+	if res.StatusCode != http.StatusOK || ta.event(t, "forum").Question("diet") != nil {
+		t.Errorf("remove: %d", res.StatusCode)
+	}
+}
+
+// event reads an event's programme as stored.
+func (ta *testApp) event(t *testing.T, slug string) *programme.Event {
+	t.Helper()
+	ev, err := ta.app.Store.GetEvent(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev.Event
+}
