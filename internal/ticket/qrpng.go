@@ -8,7 +8,7 @@ import (
 	"hash/crc32"
 	"sync"
 
-	qr "github.com/piglig/go-qr"
+	qrcode "github.com/skip2/go-qrcode"
 )
 
 // quietZone is the white margin around the symbol, in modules: the four
@@ -17,47 +17,39 @@ const quietZone = 4
 
 // QRPNG renders code as a PNG QR image at most size pixels wide (larger only
 // if size cannot fit one pixel per module), with medium error correction
-// (15%: survives a crease or a scuffed phone screen). Every module gets the
-// same whole number of pixels: go-qrcode would otherwise stretch the symbol
-// to exactly size, making some modules a pixel wider than others.
+// (15%: survives a crease or a scuffed phone screen). The symbol comes from
+// go-qrcode; the image is drawn here, with every module the same whole
+// number of pixels (go-qrcode's own images stretch the symbol to exactly
+// size, making some modules a pixel wider than others).
 func QRPNG(code string, size int) ([]byte, error) {
 	if code == "" {
 		return nil, fmt.Errorf("ticket: qr: empty code")
 	}
-	segs, err := qr.MakeSegments(code)
+	q, err := qrcode.New(code, qrcode.Medium)
 	if err != nil {
 		return nil, fmt.Errorf("ticket: qr: %w", err)
 	}
-	q, err := qr.EncodeSegments(segs, qr.Medium, qr.MinVersion, qr.MaxVersion, -1, false)
-	if err != nil {
-		return nil, fmt.Errorf("ticket: qr: %w", err)
-	}
-	// The symbol inside a quiet zone of quietZone modules.
-	n := q.Size() + 2*quietZone
-	bitmap := make([][]bool, n)
-	for y := range bitmap {
-		bitmap[y] = make([]bool, n)
-		for x := range bitmap[y] {
-			bitmap[y][x] = q.Module(x-quietZone, y-quietZone)
-		}
-	}
+	q.DisableBorder = true // the quiet zone is drawn with the image
+	symbol := q.Bitmap()
+	n := len(symbol) + 2*quietZone
 	scale := max(1, size/n)
-	png, err := bitmapPNG(bitmap, scale)
+	png, err := bitmapPNG(symbol, quietZone, scale)
 	if err != nil {
 		return nil, fmt.Errorf("ticket: qr: %w", err)
 	}
 	return png, nil
 }
 
-// bitmapPNG writes a black-on-white bitmap as a 1-bit greyscale PNG with
-// each module scale pixels square. Drawn and written here rather than
-// through image/png: that encoder asks for every pixel's colour through an
-// interface, which made the QR image most of a confirmation email's cost.
-// Every pixel row but the first of a module's row repeats the row above, so
-// it is written with PNG's "up" filter as zeros, which compress to almost
-// nothing.
-func bitmapPNG(bitmap [][]bool, scale int) ([]byte, error) {
-	side := len(bitmap) * scale
+// bitmapPNG writes a black-on-white bitmap inside a white margin of quiet
+// modules as a 1-bit greyscale PNG, each module scale pixels square. Drawn
+// and written here rather than through image/png: that encoder asks for
+// every pixel's colour through an interface, which made the QR image most
+// of a confirmation email's cost. Every pixel row but the first of a
+// module's row repeats the row above, so it is written with PNG's "up"
+// filter as zeros, which compress to almost nothing.
+func bitmapPNG(bitmap [][]bool, quiet, scale int) ([]byte, error) {
+	modules := len(bitmap) + 2*quiet
+	side := modules * scale
 	stride := (side + 7) / 8
 	var out bytes.Buffer
 	out.Grow(4096)
@@ -75,14 +67,19 @@ func bitmapPNG(bitmap [][]bool, scale int) ([]byte, error) {
 	line := make([]byte, 1+stride) // filter byte, then the pixels
 	up := make([]byte, 1+stride)
 	up[0] = 2 // "up": each byte minus the one above; a repeated row is zeros
-	for _, modules := range bitmap {
-		clear(line[1:])
-		for x, dark := range modules {
-			if dark {
-				continue
-			}
-			for px := x * scale; px < (x+1)*scale; px++ {
-				line[1+px/8] |= 0x80 >> (px % 8) // 1 is white
+	for y := range modules {
+		// 1 is white: a row starts white and the dark modules are cleared.
+		for i := range stride {
+			line[1+i] = 0xff
+		}
+		if r := y - quiet; r >= 0 && r < len(bitmap) {
+			for x, dark := range bitmap[r] {
+				if !dark {
+					continue
+				}
+				for px := (quiet + x) * scale; px < (quiet+x+1)*scale; px++ {
+					line[1+px/8] &^= 0x80 >> (px % 8)
+				}
 			}
 		}
 		if _, err := w.z.Write(line); err != nil {

@@ -196,22 +196,29 @@ func TestFind(t *testing.T) {
 	}
 }
 
+// TestQRPNG: the image, read back by a QR decoder, holds the ticket code
+// exactly, for codes of small and large ids and at the sizes emails and
+// pages use.
 func TestQRPNG(t *testing.T) {
 	_, priv := newKey(t)
-	code, _ := ticket.Issue(priv, 2024, 100001)
-	png, err := ticket.QRPNG(code, 320)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(string(png), "\x89PNG") {
-		t.Fatalf("not a PNG: % x", png[:8])
-	}
-	got, err := mailtest.DecodeQR(png)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != code {
-		t.Errorf("QR holds %q, want %q", got, code)
+	for _, ids := range [][2]int64{{2024, 100001}, {1, 1}, {1 << 40, 1 << 50}} {
+		code, _ := ticket.Issue(priv, ids[0], ids[1])
+		for _, size := range []int{320, 512, 160} {
+			png, err := ticket.QRPNG(code, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(png), "\x89PNG") {
+				t.Fatalf("not a PNG: % x", png[:8])
+			}
+			got, err := mailtest.DecodeQR(png)
+			if err != nil {
+				t.Fatalf("%s at %d px: %v", code, size, err)
+			}
+			if got != code {
+				t.Errorf("QR at %d px holds %q, want %q", size, got, code)
+			}
+		}
 	}
 	if _, err := ticket.QRPNG("", 320); err == nil {
 		t.Error("QRPNG of empty code succeeded")
