@@ -169,13 +169,17 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 			browse(t, ctx, chromedp.EmulateViewport(int64(width), 900))
 		}
 		for _, lang := range []string{"en", "de", "zh"} {
-			for _, page := range []string{"sessions", "programme", "brand", "questions"} {
-				navigate(t, ctx, in.URL+admin+"/"+page+"?edit=keynote&lang="+lang, http.StatusOK)
+			for _, page := range []string{"sessions", "sessions?view=grid", "programme", "brand", "questions"} {
+				join := "?"
+				if strings.Contains(page, "?") {
+					join = "&"
+				}
+				navigate(t, ctx, in.URL+admin+"/"+page+join+"edit=keynote&lang="+lang, http.StatusOK)
 				if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > width+1 {
 					t.Errorf("%s in %s is %dpx wide in a %dpx window", page, lang, sw, width)
 				}
-				if page == "sessions" || width == 390 {
-					shot(fmt.Sprintf("editor-%s-%s-%d", page, lang, width))
+				if strings.HasPrefix(page, "sessions") || width == 390 {
+					shot(fmt.Sprintf("editor-%s-%s-%d", strings.ReplaceAll(page, "?view=", "-"), lang, width))
 				}
 			}
 			// The branded public page, as guests see it.

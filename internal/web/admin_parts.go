@@ -43,6 +43,9 @@ type partsPage struct {
 	// A question's answers to choose from, and the question types.
 	Options       []optionRow
 	QuestionTypes []string
+	// Grid is the agenda as a day grid (?view=grid), placed by GridStyle.
+	Grid      []agendaDay
+	GridStyle string
 }
 
 // speakerSeat is a row of a session's speakers in the form.
@@ -123,6 +126,9 @@ func (s *Server) renderParts(c echo.Context, ev *store.Event, e *programme.Event
 			p.Seats = append(p.Seats, speakerSeat{Role: "speaker"})
 		}
 		p.Days, p.Overlaps = sessionDays(e)
+		if c.QueryParam("view") == "grid" {
+			p.Grid, p.GridStyle = buildAgenda(ev.Event), editorGridURL(ev.Slug, ev.Version)
+		}
 	case "questions":
 		place = questionForm(p, e, editing, problems, l)
 	}

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -82,4 +83,40 @@ func (ta *testApp) event(t *testing.T, slug string) *programme.Event {
 		t.Fatal(err)
 	}
 	return ev.Event
+}
+
+// TestAgendaDayGrid: the agenda editor's day grid shows every session,
+// drafts too, placed by a stylesheet of its own, and marks two sessions
+// that share a room at the same time.
+func TestAgendaDayGrid(t *testing.T) {
+	e := smallForum("forum", nil, nil, true)
+	e.Status = "draft"
+	// The second session moves into the first one's room and time.
+	e.Sessions[1].Room, e.Sessions[1].StartsAt, e.Sessions[1].EndsAt = e.Sessions[0].Room, e.Sessions[0].StartsAt, e.Sessions[0].EndsAt
+	ta := startApp(t, false, e)
+	c := browserish(t)
+	signIn(t, ta, c, "organiser")
+	res, page := get(t, c, ta.srv.URL+"/admin/events/forum/sessions?view=grid&lang=en")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("grid: %d", res.StatusCode)
+	}
+	for _, s := range e.Sessions {
+		if !strings.Contains(page, "edit="+s.ID+`"`) {
+			t.Errorf("the grid lacks %s", s.ID)
+		}
+	}
+	if n := strings.Count(page, " overlaps s"); n != 2 {
+		t.Errorf("%d sessions marked as overlapping, want 2", n)
+	}
+	m := regexp.MustCompile(`href="(/admin/events/forum/agenda-grid\.css\?v=[^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the grid has no stylesheet")
+	}
+	res, css := get(t, c, ta.srv.URL+html.UnescapeString(m[1]))
+	if res.StatusCode != http.StatusOK || !strings.Contains(css, ".day-0 .s0{grid-row:") {
+		t.Errorf("grid stylesheet: %d %.200s", res.StatusCode, css)
+	}
+	if res, _ := get(t, browserish(t), ta.srv.URL+"/events/forum/agenda-grid.css"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the public grid stylesheet of a draft: %d", res.StatusCode)
+	}
 }

@@ -133,6 +133,7 @@ func (s *Server) routes() {
 		ev.GET("/"+kind, s.showParts(kind))
 		ev.POST("/"+kind, s.saveParts(kind), upload)
 	}
+	ev.GET("/agenda-grid.css", s.editorGridStyle)
 	ev.GET("/import", s.showImport)
 	ev.POST("/import", s.importProgramme, upload)
 	ev.GET("/programme.json", s.exportProgramme)

@@ -68,6 +68,8 @@ func TestSetupRoleMatrix(t *testing.T) {
 			return url.Values{"id": {"sp-" + role}, "name": {"Speaker " + role}, "organisation.en": {"Example"}}
 		}, "photo_file", 303},
 		{"GET", base + "/sessions", nil, "", 200},
+		{"GET", base + "/sessions?view=grid", nil, "", 200},
+		{"GET", base + "/agenda-grid.css", nil, "", 200},
 		{"POST", base + "/sessions", func(role string) url.Values {
 			return url.Values{"id": {"s-" + role}, "kind": {"talk"}, "room": {"room-" + role}, "title.en": {"Talk " + role},
 				"starts_at": {start}, "ends_at": {end}, "speaker": {"sp-" + role, ""}, "role": {"speaker", "speaker"}}
