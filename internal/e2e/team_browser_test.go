@@ -65,7 +65,7 @@ func TestAdminManagesTeamInBrowser(t *testing.T) {
 			browse(t, ctx, chromedp.EmulateViewport(int64(width), 900))
 		}
 		for _, lang := range []string{"en", "de", "zh"} {
-			for name, path := range map[string]string{"team": "/admin/team", "member": member} {
+			for name, path := range map[string]string{"team": "/admin/team", "member": member, "brand": "/admin/brand"} {
 				navigate(t, ctx, in.URL+path+"?lang="+lang, http.StatusOK)
 				if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > width+1 {
 					t.Errorf("%s in %s is %dpx wide in a %dpx window", name, lang, sw, width)

@@ -42,13 +42,20 @@ func (s *Server) showBrand(c echo.Context) error {
 
 func (s *Server) renderBrand(c echo.Context, ev *store.Event, o programme.Organiser, problems map[string]string, status int) error {
 	l := lang(c)
-	frame, err := s.adminPageOf(c, ev, "brand", i18n.T(l, "editor.brand.title"))
+	title := i18n.T(l, "editor.brand.title")
+	if ev == nil {
+		title = i18n.T(l, "brand.defaults.title")
+	}
+	frame, err := s.adminPageOf(c, ev, "brand", title)
 	if err != nil {
 		return err
 	}
 	defaults, _, err := s.app.Store.OrganiserDefaults(c.Request().Context())
 	if err != nil {
 		return err
+	}
+	if ev == nil { // the defaults themselves: nothing fills their gaps
+		defaults = &programme.Organiser{}
 	}
 	p := &brandPage{adminFrame: frame, Organiser: o, Defaults: defaults, Errors: map[string]string{}, Problems: map[string]string{},
 		Saved:   c.QueryParam("saved") != "",
@@ -76,36 +83,13 @@ func (s *Server) saveBrand(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form, err := c.FormParams()
-	if err != nil {
-		return err
-	}
 	o := programme.Organiser{}
 	if e.Organiser != nil {
 		o = *e.Organiser
 	}
-	o.Name, o.Email = strings.TrimSpace(form.Get("name")), strings.TrimSpace(form.Get("email"))
-	o.Colour = strings.ToLower(strings.TrimSpace(form.Get("colour")))
-	o.ImprintURL, o.Imprint = strings.TrimSpace(form.Get("imprint_url")), formText(form, "imprint")
-	o.PrivacyURL, o.Privacy = strings.TrimSpace(form.Get("privacy_url")), formText(form, "privacy")
-	problems := map[string]string{}
-	for _, img := range []struct {
-		field   string
-		ref     *string
-		purpose media.Purpose
-	}{{"logo", &o.Logo, media.Logo}, {"favicon", &o.Favicon, media.Favicon}} {
-		if form.Get(img.field+"_remove") != "" {
-			*img.ref = ""
-		}
-		ref, msg, err := s.upload(c, img.field, img.purpose)
-		if err != nil {
-			return err
-		}
-		if msg != "" {
-			problems["organiser."+img.field] = msg
-		} else if ref != "" {
-			*img.ref = ref
-		}
+	problems, err := s.formOrganiser(c, &o)
+	if err != nil {
+		return err
 	}
 	e.Organiser = &o
 	if o.Empty() {
@@ -122,12 +106,45 @@ func (s *Server) saveBrand(c echo.Context) error {
 	return redirectSaved(c, links.Admin(ev.Slug, "brand"))
 }
 
+// formOrganiser reads the brand form into o, storing uploaded images;
+// problems are keyed by their place in programme JSON (organiser.logo).
+func (s *Server) formOrganiser(c echo.Context, o *programme.Organiser) (map[string]string, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, err
+	}
+	o.Name, o.Email = strings.TrimSpace(form.Get("name")), strings.TrimSpace(form.Get("email"))
+	o.Colour = strings.ToLower(strings.TrimSpace(form.Get("colour")))
+	o.ImprintURL, o.Imprint = strings.TrimSpace(form.Get("imprint_url")), formText(form, "imprint")
+	o.PrivacyURL, o.Privacy = strings.TrimSpace(form.Get("privacy_url")), formText(form, "privacy")
+	problems := map[string]string{}
+	for _, img := range []struct {
+		field   string
+		ref     *string
+		purpose media.Purpose
+	}{{"logo", &o.Logo, media.Logo}, {"favicon", &o.Favicon, media.Favicon}} {
+		if form.Get(img.field+"_remove") != "" {
+			*img.ref = ""
+		}
+		ref, msg, err := s.upload(c, img.field, img.purpose)
+		if err != nil {
+			return nil, err
+		}
+		if msg != "" {
+			problems["organiser."+img.field] = msg
+		} else if ref != "" {
+			*img.ref = ref
+		}
+	}
+	return problems, nil
+}
+
 // upload stores an image sent in a form's file field and returns its
 // address, or a message for the organiser when it is not an image foyer
 // takes; ("", "", nil) when no file was sent.
 func (s *Server) upload(c echo.Context, field string, purpose media.Purpose) (ref, msg string, err error) {
 	fh, err := c.FormFile(field)
-	if errors.Is(err, http.ErrMissingFile) || (err == nil && fh.Size == 0) {
+	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) || (err == nil && fh.Size == 0) {
 		return "", "", nil
 	}
 	l := lang(c)

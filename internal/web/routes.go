@@ -24,7 +24,7 @@ const uploadLimit = "9M"
 // organiser interface, which check the role before reading the body.
 func isUpload(c echo.Context) bool {
 	r := c.Request()
-	return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/admin/events/") &&
+	return r.Method == http.MethodPost && (strings.HasPrefix(r.URL.Path, "/admin/events/") || r.URL.Path == "/admin/brand") &&
 		strings.HasPrefix(r.Header.Get(echo.HeaderContentType), "multipart/form-data")
 }
 
@@ -141,7 +141,9 @@ func (s *Server) routes() {
 	ev.POST("/messages", s.composeMessage)
 	ev.GET("/audit", s.showAudit)
 	e.GET("/admin/audit", s.showAudit, organiser)
-	// The team and its API tokens: admins alone.
+	// The installation's brand, the team and its API tokens: admins alone.
+	e.GET("/admin/brand", s.showBrandDefaults, requireRole(store.RoleAdmin))
+	e.POST("/admin/brand", s.saveBrandDefaults, requireRole(store.RoleAdmin), middleware.BodyLimit(uploadLimit))
 	team := e.Group("/admin/team", requireRole(store.RoleAdmin))
 	team.GET("", s.showTeam)
 	team.POST("", s.addMember)

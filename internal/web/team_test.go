@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -202,7 +203,8 @@ func TestTeamPages(t *testing.T) {
 	}
 }
 
-// TestTeamRoleMatrix: the team pages are for admins alone; organisers and
+// TestTeamRoleMatrix: the team pages and the installation's brand are for
+// admins alone; organisers and
 // staff get 403 and anonymous browsers the login page.
 func TestTeamRoleMatrix(t *testing.T) {
 	ta := startApp(t, false)
@@ -222,6 +224,8 @@ func TestTeamRoleMatrix(t *testing.T) {
 		{"POST", member + "/password", url.Values{}, 200},
 		{"POST", member + "/tokens", url.Values{}, 201},
 		{"POST", member + "/tokens/1/revoke", url.Values{}, 303},
+		{"GET", "/admin/brand", nil, 200},
+		{"POST", "/admin/brand", url.Values{"name": {"Messe"}, "colour": {"#c8102e"}}, 303},
 	}
 	for _, role := range []string{"", "staff", "organiser", "admin"} {
 		c := browserish(t)
@@ -268,5 +272,49 @@ func TestTeamRoleMatrix(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestInstallationBrand: an admin sets the installation's brand with a
+// logo on /admin/brand; the start page and sign-in carry it, an event with
+// no brand of its own too, and a bad colour is refused beside its field.
+func TestInstallationBrand(t *testing.T) {
+	ta := startApp(t, false, smallForum("forum", nil, nil, true))
+	c := browserish(t)
+	signIn(t, ta, c, "admin")
+	_, page := get(t, c, ta.srv.URL+"/admin/brand?lang=en")
+	csrf := csrfField.FindStringSubmatch(page)
+	if csrf == nil || !strings.Contains(page, "Brand of this installation") {
+		t.Fatalf("the installation's brand page: %.300s", page)
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res := sendPage(t, c, ta.srv.URL, "POST", "/admin/brand", csrf[1], func(string) url.Values {
+		return url.Values{"name": {"Hannover Messe"}, "colour": {"#c8102e"}, "imprint.en": {"Deutsche Messe AG"}}
+	}, "admin", "logo")
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	defaults, _, err := ta.app.Store.OrganiserDefaults(context.Background())
+	if err != nil || defaults.Name != "Hannover Messe" || !strings.HasPrefix(defaults.Logo, "/media/") || defaults.Colour != "#c8102e" {
+		t.Fatalf("defaults: %+v %v", defaults, err)
+	}
+	for _, path := range []string{"/", "/login", "/events/forum"} {
+		if _, body := get(t, browserish(t), ta.srv.URL+path); !strings.Contains(body, "Hannover Messe") || !strings.Contains(body, defaults.Logo) {
+			t.Errorf("%s does not carry the installation's brand", path)
+		}
+	}
+	res = sendPage(t, c, ta.srv.URL, "POST", "/admin/brand?lang=de", csrf[1], func(string) url.Values {
+		return url.Values{"name": {"Hannover Messe"}, "colour": {"red"}}
+	}, "admin", "")
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a bad colour: %d", res.StatusCode)
+	}
+	if d, _, _ := ta.app.Store.OrganiserDefaults(context.Background()); d.Colour != "#c8102e" {
+		t.Errorf("a refused form changed the colour to %q", d.Colour)
+	}
+	var n int
+	queryDB(t, ta, "SELECT count(*) FROM audit_log WHERE action = 'settings.update'", nil, &n)
+	if n != 1 {
+		t.Errorf("%d settings changes in the audit log, want 1", n)
 	}
 }
