@@ -38,10 +38,9 @@ type exportRun struct {
 
 // runExport registers one guest through the API on each of two events,
 // copies that registration in the database to exportSmall and exportRows
-// guests (registering a
-// hundred thousand through the API would take minutes and queue as many
-// emails, which are not what is measured), and downloads both formats of
-// each.
+// guests (registering a hundred thousand through the API would take
+// minutes and queue as many emails, which are not what is measured), and
+// downloads both formats of each.
 func runExport(ctx context.Context, b *bench) (outcome, error) {
 	f, a, err := b.organiserAPI(ctx)
 	if err != nil {

@@ -30,7 +30,6 @@ type adminSection struct {
 // of the organiser interface adds itself here.
 var adminSections = []adminSection{
 	{"dashboard", ""},
-
 	{"registrations", "registrations"},
 	{"outbox", "outbox"},
 	{"exports", "exports"},
