@@ -12,12 +12,10 @@ import (
 
 // Statuses of a result row.
 const (
-	statusPass     = "pass"
-	statusFail     = "FAIL"          // measured, target missed
-	statusError    = "ERROR"         // errors, oversold, or could not measure
-	statusInfo     = "info"          // measured, no target
-	statusNotBuilt = "not built yet" // the feature does not exist in foyer
-	statusTodo     = "no scenario"   // the feature exists; this tool does not measure it yet
+	statusPass  = "pass"
+	statusFail  = "FAIL"  // measured, target missed
+	statusError = "ERROR" // errors, oversold, or could not measure
+	statusInfo  = "info"  // measured, no target
 )
 
 // Result is one row of the table: a measured value and its target.
