@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -78,8 +77,7 @@ func (s *Store) MailSent(ctx context.Context, ids ...int64) error {
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id IN ("+in+")", args...)
+	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id IN ("+placeholders(len(ids))+")", args...)
 	return err
 }
 

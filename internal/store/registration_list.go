@@ -81,7 +81,7 @@ func filterSQL(ev *Event, f Filter) (string, []any) {
 		for i, id := range f.IDs {
 			in[i] = id
 		}
-		add("r.id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(in)), ",")+")", in...)
+		add("r.id IN ("+placeholders(len(in))+")", in...)
 	}
 	return strings.Join(where, " AND "), args
 }

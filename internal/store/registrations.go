@@ -71,13 +71,8 @@ func (s *Store) fillDetails(ctx context.Context, regs []*registration.Registrati
 	if len(regs) == 0 {
 		return nil
 	}
-	byID := map[int64]*registration.Registration{}
-	ids := make([]any, len(regs))
-	for i, r := range regs {
-		byID[r.ID] = r
-		ids[i] = r.ID
-	}
-	in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+	byID, ids := indexRegistrations(regs)
+	in := "(" + placeholders(len(ids)) + ")"
 	rows, err := s.read.QueryContext(ctx, `SELECT rs.registration_id, s.key, rs.status FROM registration_sessions rs
 		JOIN sessions s ON s.id = rs.session_id WHERE rs.registration_id IN `+in+` ORDER BY s.starts_at, s.position`, ids...)
 	if err != nil {
@@ -99,18 +94,30 @@ func (s *Store) fillDetails(ctx context.Context, regs []*registration.Registrati
 	return s.fillMail(ctx, regs)
 }
 
-// fillMail adds the state of each registration's last email.
-func (s *Store) fillMail(ctx context.Context, regs []*registration.Registration) error {
-	if len(regs) == 0 {
-		return nil
-	}
-	byID := map[int64]*registration.Registration{}
+// indexRegistrations maps registrations by id and lists their ids as
+// query arguments, in order.
+func indexRegistrations(regs []*registration.Registration) (map[int64]*registration.Registration, []any) {
+	byID := make(map[int64]*registration.Registration, len(regs))
 	ids := make([]any, len(regs))
 	for i, r := range regs {
 		byID[r.ID] = r
 		ids[i] = r.ID
 	}
-	in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+	return byID, ids
+}
+
+// placeholders returns n comma-separated bind parameters for an IN list.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// fillMail adds the state of each registration's last email.
+func (s *Store) fillMail(ctx context.Context, regs []*registration.Registration) error {
+	if len(regs) == 0 {
+		return nil
+	}
+	byID, ids := indexRegistrations(regs)
+	in := "(" + placeholders(len(ids)) + ")"
 	rows, err := s.read.QueryContext(ctx, `SELECT o.registration_id, o.kind, o.status, o.last_error, coalesce(o.sent_at, o.created_at)
 		FROM outbox o WHERE o.id IN (SELECT max(id) FROM outbox WHERE registration_id IN `+in+` GROUP BY registration_id)`, ids...)
 	if err != nil {
