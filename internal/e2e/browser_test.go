@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/foyer-events/foyer/internal/logtest"
 )
 
 // Deadlines for the browser.
@@ -53,7 +54,7 @@ func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Con
 		t.Skipf("no browser: none of %v on PATH (FOYER_E2E=required makes this fail)", browserNames)
 	}
 
-	output := &syncBuffer{}
+	output := &logtest.Buffer{}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,

@@ -7,7 +7,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -19,7 +18,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,6 +28,7 @@ import (
 	"github.com/foyer-events/foyer/internal/apitest"
 	_ "github.com/foyer-events/foyer/internal/cli"
 	"github.com/foyer-events/foyer/internal/foyerproc"
+	"github.com/foyer-events/foyer/internal/logtest"
 )
 
 // adminPassword is the FOYER_ADMIN_PASSWORD of every instance, so that tests
@@ -125,8 +124,8 @@ type Instance struct {
 	Data string // FOYER_DATA: foyer.db and, without SMTP, mail/*.eml
 
 	proc       *foyerproc.Process
-	stdout     *syncBuffer
-	stderr     *syncBuffer
+	stdout     *logtest.Buffer
+	stderr     *logtest.Buffer
 	httpClient *http.Client
 	killed     bool // SIGKILLed by the test (see kill): not stopped at its end
 	stopped    bool // stop ran, by restart or at the end of the test
@@ -151,8 +150,8 @@ func startFoyer(t testing.TB, opts Options) *Instance {
 func launch(t testing.TB, data string, opts Options) (*Instance, error) {
 	in := &Instance{
 		Data:   data,
-		stdout: &syncBuffer{},
-		stderr: &syncBuffer{},
+		stdout: &logtest.Buffer{},
+		stderr: &logtest.Buffer{},
 		httpClient: &http.Client{
 			Timeout: requestTimeout,
 			// Tests look at redirects themselves (login, language).
@@ -304,22 +303,4 @@ func (in *Instance) get(t testing.TB, path string, header ...string) *Response {
 func (in *Instance) api(t testing.TB, method, path, token string, body any) *Response {
 	t.Helper()
 	return in.client(token).JSON(t, method, path, body)
-}
-
-// syncBuffer is a bytes.Buffer that a process writes while a test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/foyer-events/foyer/internal/foyerproc"
+	"github.com/foyer-events/foyer/internal/logtest"
 	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
@@ -229,7 +230,7 @@ func netns(t *testing.T) (name, addr string) {
 // listening on addr, and stops it when the test ends.
 func startFoyerIn(t *testing.T, netns, addr string, env ...string) *Instance {
 	t.Helper()
-	in := &Instance{Data: t.TempDir(), stdout: &syncBuffer{}, stderr: &syncBuffer{}, httpClient: &http.Client{Timeout: requestTimeout}}
+	in := &Instance{Data: t.TempDir(), stdout: &logtest.Buffer{}, stderr: &logtest.Buffer{}, httpClient: &http.Client{Timeout: requestTimeout}}
 	proc, err := foyerproc.Start(foyerproc.Options{
 		Binary: "ip",
 		Args:   []string{"netns", "exec", netns, foyerBin, "serve", "--demo"},

@@ -1,14 +1,13 @@
 package outbox
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/foyer-events/foyer/internal/config"
+	"github.com/foyer-events/foyer/internal/logtest"
 	"github.com/foyer-events/foyer/internal/mailtest"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
@@ -26,27 +25,9 @@ type testOutbox struct {
 	// smtpURL replaces the server's own URL as FOYER_SMTP_URL (wrong
 	// settings); logs holds what the worker logged.
 	smtpURL string
-	logs    logBuffer
+	logs    logtest.Buffer
 	// clock, when set, is the worker's clock across restarts.
 	clock *testClock
-}
-
-// logBuffer is a log written by the worker while a test reads it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // forum is the demo with the workshop limited to 40 seats and, when

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -13,13 +12,13 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/foyer-events/foyer/internal/apitest"
 	"github.com/foyer-events/foyer/internal/app"
 	"github.com/foyer-events/foyer/internal/config"
+	"github.com/foyer-events/foyer/internal/logtest"
 	"github.com/foyer-events/foyer/internal/mailtest"
 	"github.com/foyer-events/foyer/internal/programme"
 )
@@ -32,26 +31,8 @@ type testApp struct {
 	smtp *mailtest.Server
 	dir  string
 	env  map[string]string // settings over the test defaults
-	logs logBuffer         // what foyer logged, across restarts
+	logs logtest.Buffer    // what foyer logged, across restarts
 	stop func()
-}
-
-// logBuffer collects log lines from the server's goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // startApp runs foyer with the given events. With smtp set, emails go to a
