@@ -12,6 +12,28 @@ import (
 	"testing"
 )
 
+// versionOneDatabase makes a database at path with the first released
+// schema, recorded as version 1, and the statements given (its rows), as
+// foyer's first release left it.
+func versionOneDatabase(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	v1, err := os.ReadFile(filepath.Join("testdata", "schema-v1.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stmts = append([]string{string(v1), "INSERT INTO schema_version (version, applied_at) VALUES (1, '2027-01-01T00:00:00.000000Z')"}, stmts...)
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestMigrationsMatchSchema: a database made with the first released
 // schema and brought up to date by the migrations has the same tables,
 // columns, constraints, indexes and triggers as one made from schema.sql.
@@ -19,22 +41,8 @@ import (
 // here.
 func TestMigrationsMatchSchema(t *testing.T) {
 	ctx := context.Background()
-	v1, err := os.ReadFile("testdata/schema-v1.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	old := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite3", "file:"+old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(string(v1)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec("INSERT INTO schema_version (version, applied_at) VALUES (1, '2027-01-01T00:00:00.000000Z')"); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	versionOneDatabase(t, old)
 
 	upgraded, err := OpenFile(ctx, old)
 	if err != nil {

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -13,17 +11,8 @@ import (
 // now for every language, and a speaker row without them stays empty.
 func TestPlainTextBecomesTranslatable(t *testing.T) {
 	ctx := context.Background()
-	v1, err := os.ReadFile("testdata/schema-v1.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{string(v1),
-		"INSERT INTO schema_version (version, applied_at) VALUES (1, '2027-01-01T00:00:00.000000Z')",
+	versionOneDatabase(t, path,
 		`INSERT INTO events (id, slug, title, venue_name, venue_address, timezone, starts_at, ends_at, status,
 			default_language, ticket_private_key, ticket_public_key, created_at, updated_at) VALUES
 			(1, 'old', '{"en":"Old forum"}', 'Messe "Nord", Halle 2', 'Messegelände, 30521 Hannover', 'Europe/Berlin',
@@ -32,12 +21,7 @@ func TestPlainTextBecomesTranslatable(t *testing.T) {
 			(1, 1, 'a', 'Anna', 'Fraunhofer IFF', 'Leiterin', 0), (2, 1, 'b', 'Ben', '', '', 1)`,
 		`INSERT INTO sessions (id, event_id, key, kind, track, starts_at, ends_at, title, position) VALUES
 			(1, 1, 's', 'talk', 'Plenum', '2027-04-13T07:00:00.000000Z', '2027-04-13T08:00:00.000000Z', '{"de":"Eröffnung"}', 0)`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
+	)
 
 	s, err := OpenFile(ctx, path)
 	if err != nil {
