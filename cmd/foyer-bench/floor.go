@@ -100,22 +100,9 @@ func (r *floorRun) text() string {
 
 // mergeLoads adds two loads run one after the other.
 func mergeLoads(a, b *loadResult) *loadResult {
-	m := &loadResult{
-		Requests: a.Requests + b.Requests,
-		OK:       a.OK + b.OK,
-		Outcomes: map[string]int{},
-		Failures: map[string]int{},
-		Elapsed:  a.Elapsed + b.Elapsed,
-		latency:  append(slices.Clone(a.latency), b.latency...),
-	}
-	for _, r := range []*loadResult{a, b} {
-		for k, v := range r.Outcomes {
-			m.Outcomes[k] += v
-		}
-		for k, v := range r.Failures {
-			m.Failures[k] += v
-		}
-	}
+	m := &loadResult{Outcomes: map[string]int{}, Failures: map[string]int{}, Elapsed: a.Elapsed + b.Elapsed}
+	m.add(a)
+	m.add(b)
 	slices.Sort(m.latency)
 	return m
 }

@@ -87,24 +87,30 @@ func (l load) run(ctx context.Context) *loadResult {
 	wg.Wait()
 	total := &loadResult{Outcomes: map[string]int{}, Failures: map[string]int{}, Elapsed: time.Since(started)}
 	for _, r := range perClient {
-		total.Requests += r.Requests
-		total.OK += r.OK
-		total.latency = append(total.latency, r.latency...)
+		total.add(r)
 		for len(total.PerSecond) < len(r.PerSecond) {
 			total.PerSecond = append(total.PerSecond, 0)
 		}
 		for sec, n := range r.PerSecond {
 			total.PerSecond[sec] += n
 		}
-		for k, v := range r.Outcomes {
-			total.Outcomes[k] += v
-		}
-		for k, v := range r.Failures {
-			total.Failures[k] += v
-		}
 	}
 	slices.Sort(total.latency)
 	return total
+}
+
+// add counts r's requests, latencies and outcomes into total; how their
+// seconds and elapsed times combine is the caller's to say.
+func (total *loadResult) add(r *loadResult) {
+	total.Requests += r.Requests
+	total.OK += r.OK
+	total.latency = append(total.latency, r.latency...)
+	for k, v := range r.Outcomes {
+		total.Outcomes[k] += v
+	}
+	for k, v := range r.Failures {
+		total.Failures[k] += v
+	}
 }
 
 // Rate is successful requests per second.
