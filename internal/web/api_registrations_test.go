@@ -408,25 +408,9 @@ func TestRateLimits(t *testing.T) {
 		t.Fatalf("login page: %d", res.StatusCode)
 	}
 	token := csrfField.FindStringSubmatch(page)[1]
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	statuses := map[int]int{}
-	for range 15 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res, err := c.PostForm(ta.srv.URL+"/login", url.Values{"_csrf": {token}, "email": {"x@example.org"}, "password": {"wrong"}})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			res.Body.Close()
-			mu.Lock()
-			statuses[res.StatusCode]++
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+	statuses := statusesAtOnce(t, 15, func(int) (*http.Response, error) {
+		return c.PostForm(ta.srv.URL+"/login", url.Values{"_csrf": {token}, "email": {"x@example.org"}, "password": {"wrong"}})
+	})
 	if statuses[http.StatusTooManyRequests] == 0 || statuses[http.StatusUnauthorized] == 0 {
 		t.Errorf("login statuses %v: want 401s, then 429s", statuses)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/foyer-events/foyer/internal/apitest"
 	"github.com/foyer-events/foyer/internal/export"
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/programme"
@@ -314,23 +314,12 @@ type downloaded struct {
 
 func download(t *testing.T, ta *testApp, path, token string, status int) downloaded {
 	t.Helper()
-	req, _ := http.NewRequest("GET", ta.srv.URL+path, nil)
+	var header []string
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header = []string{"Authorization", "Bearer " + token}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.StatusCode != status {
-		t.Fatalf("GET %s: %d, want %d: %.300s", path, res.StatusCode, status, body)
-	}
-	return downloaded{Header: res.Header, body: body}
+	r := apitest.Client{Base: ta.srv.URL}.Do(t, http.MethodGet, path, nil, header...).Want(t, status)
+	return downloaded{Header: r.Header, body: r.Body}
 }
 
 // readExcelCSV reads a CSV as Excel reads a UTF-8 file: it must start with

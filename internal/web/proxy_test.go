@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"sync"
 	"testing"
 )
 
@@ -53,31 +52,14 @@ func TestClientIPExtractor(t *testing.T) {
 // clients it names are limited one by one.
 func TestRotatingForwardedHeadersKeepTheLimit(t *testing.T) {
 	burst := func(ta *testApp) map[int]int {
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		statuses := map[int]int{}
-		for i := range 40 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				body, _ := json.Marshal(person(i, nil))
-				req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/events/forum/registrations", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
-				req.Header.Set("X-Real-IP", fmt.Sprintf("198.51.100.%d", i))
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				res.Body.Close()
-				mu.Lock()
-				statuses[res.StatusCode]++
-				mu.Unlock()
-			}()
-		}
-		wg.Wait()
-		return statuses
+		return statusesAtOnce(t, 40, func(i int) (*http.Response, error) {
+			body, _ := json.Marshal(person(i, nil))
+			req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/events/forum/registrations", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+			req.Header.Set("X-Real-IP", fmt.Sprintf("198.51.100.%d", i))
+			return http.DefaultClient.Do(req)
+		})
 	}
 	direct := startAppWith(t, map[string]string{"FOYER_RATE_LIMIT": "on"}, false, smallForum("forum", nil, nil, true))
 	if got := burst(direct); got[http.StatusTooManyRequests] < 10 {
