@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // testLogo is a 640×160 logo: a red mark and a dark bar on transparent
@@ -63,13 +61,10 @@ func TestBrandedEventPageInBrowser(t *testing.T) {
 	brandDemo(t, in, in.token(t, "organiser"))
 
 	for _, lang := range []string{"en", "de", "zh"} {
-		for _, width := range []int{390, 1366} {
+		for _, size := range screenSizes {
+			width := size.width
 			t.Run(fmt.Sprintf("%s-%d", lang, width), func(t *testing.T) {
-				if width < 500 {
-					browse(t, ctx, chromedp.EmulateViewport(int64(width), 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
-				} else {
-					browse(t, ctx, chromedp.EmulateViewport(int64(width), 900))
-				}
+				setViewport(t, ctx, width, size.height, size.mobile)
 				navigate(t, ctx, in.URL+"/events/"+demoSlug+"?lang="+lang, http.StatusOK)
 				waitForText(t, ctx, "Deutsch-Chinesische Wirtschaftsvereinigung")
 				var got struct {

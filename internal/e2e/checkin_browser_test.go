@@ -141,21 +141,13 @@ func TestCheckInPageWedge(t *testing.T) {
 	// What a tired person at the door sees, in each language and width.
 	wedge(t, ctx, codes[1])
 	for _, lang := range []string{"en", "de", "zh"} {
-		for _, size := range []struct {
-			name          string
-			width, height int64
-			mobile        bool
-		}{{"phone", 390, 844, true}, {"desktop", 1366, 900, false}} {
-			opts := []chromedp.EmulateViewportOption{}
-			if size.mobile {
-				opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile)
-			}
-			browse(t, ctx, chromedp.EmulateViewport(size.width, size.height, opts...))
+		for _, size := range screenSizes {
+			setViewport(t, ctx, size.width, size.height, size.mobile)
 			navigate(t, ctx, in.URL+path+"?lang="+lang, http.StatusOK)
 			waitFor(t, ctx, "the page's script", `document.documentElement.dataset.checkinReady === '1'`)
 			wedge(t, ctx, codes[0])
 			waitFor(t, ctx, "an amber card", `document.getElementById('ci-card').classList.contains('ci-warn')`)
-			if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > int(size.width)+1 {
+			if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > size.width+1 {
 				t.Errorf("%s %s: the page is %dpx wide in a %dpx window", lang, size.name, sw, size.width)
 			}
 			screenshot(t, ctx, fmt.Sprintf("checkin-%s-%s", lang, size.name))

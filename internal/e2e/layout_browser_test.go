@@ -102,6 +102,16 @@ var viewports = []struct {
 	mobile bool
 }{{"390", 390, 844, true}, {"768", 768, 1024, true}, {"1366", 1366, 900, false}}
 
+// screenSizes are the windows pages are photographed in, in every
+// language: a phone and a laptop.
+var screenSizes = []struct {
+	name          string
+	width, height int
+	mobile        bool
+}{{"phone", 390, 844, true}, {"desktop", 1366, 900, false}}
+
+// setViewport sizes the browser's window; a mobile one has a phone's pixel
+// density and touch.
 func setViewport(t testing.TB, ctx context.Context, width, height int, mobile bool) {
 	t.Helper()
 	if mobile {

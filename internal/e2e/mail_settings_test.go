@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
@@ -253,23 +251,15 @@ func TestMailBannerInBrowser(t *testing.T) {
 	registerMailGuests(t, in, "browser", 1)
 	signIn(t, ctx, in, "/admin", adminEmail, adminPassword)
 	for _, c := range []struct{ lang, title string }{{"en", "Emails are not going out"}, {"de", "E-Mails werden nicht versendet"}, {"zh", "邮件无法发出"}} {
-		for _, size := range []struct {
-			name          string
-			width, height int64
-			mobile        bool
-		}{{"phone", 390, 844, true}, {"desktop", 1366, 900, false}} {
-			opts := []chromedp.EmulateViewportOption{}
-			if size.mobile {
-				opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile)
-			}
-			browse(t, ctx, chromedp.EmulateViewport(size.width, size.height, opts...))
+		for _, size := range screenSizes {
+			setViewport(t, ctx, size.width, size.height, size.mobile)
 			navigate(t, ctx, in.URL+"/admin?lang="+c.lang, http.StatusOK)
 			waitForText(t, ctx, c.title)
 			visible := evaluate[bool](t, ctx, `(() => { const b = document.querySelector('.mail-alert'); const r = b && b.getBoundingClientRect(); return !!r && r.width > 0 && r.height > 0 && r.top < innerHeight })()`)
 			if !visible {
 				t.Errorf("%s %s: the banner is not in view", c.lang, size.name)
 			}
-			if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > int(size.width)+1 {
+			if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > size.width+1 {
 				t.Errorf("%s %s: the page is %dpx wide in a %dpx window", c.lang, size.name, sw, size.width)
 			}
 			screenshot(t, ctx, fmt.Sprintf("mail-banner-%s-%s", c.lang, size.name))
