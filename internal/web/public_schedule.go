@@ -20,27 +20,25 @@ func scheduleLang(c echo.Context, e *programme.Event) string {
 }
 
 func (s *Server) scheduleJSON(c echo.Context) error {
-	ev, err := s.publishedEvent(c)
-	if err != nil {
-		return err
-	}
-	data, err := programme.ScheduleJSON(ev.Public(), scheduleLang(c, ev.Event), s.app.Config.BaseURL)
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "application/json; charset=utf-8", data)
+	return s.scheduleFile(c, programme.ScheduleJSON, "application/json; charset=utf-8")
 }
 
 func (s *Server) scheduleXML(c echo.Context) error {
+	return s.scheduleFile(c, programme.ScheduleXML, "application/xml; charset=utf-8")
+}
+
+// scheduleFile answers with the published event's programme written by
+// format, in the language scheduleLang picks.
+func (s *Server) scheduleFile(c echo.Context, format func(e *programme.Event, lang, baseURL string) ([]byte, error), contentType string) error {
 	ev, err := s.publishedEvent(c)
 	if err != nil {
 		return err
 	}
-	data, err := programme.ScheduleXML(ev.Public(), scheduleLang(c, ev.Event), s.app.Config.BaseURL)
+	data, err := format(ev.Public(), scheduleLang(c, ev.Event), s.app.Config.BaseURL)
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, "application/xml; charset=utf-8", data)
+	return c.Blob(http.StatusOK, contentType, data)
 }
 
 func (s *Server) scheduleICS(c echo.Context) error {
