@@ -132,6 +132,9 @@ func (s *Server) renderParts(c echo.Context, ev *store.Event, e *programme.Event
 	case "questions":
 		place = questionForm(p, e, editing, problems, l)
 	}
+	if index < 0 && kind != "questions" {
+		p.Editing = "" // no such item: the form is for a new one
+	}
 	if form != nil { // a refused form shows what was typed
 		for k := range p.Values {
 			p.Values[k] = strings.TrimSpace(form.Get(k))

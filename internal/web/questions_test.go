@@ -120,3 +120,27 @@ func TestAgendaDayGrid(t *testing.T) {
 		t.Errorf("the public grid stylesheet of a draft: %d", res.StatusCode)
 	}
 }
+
+// TestEditUnknownItem: an edit link to an item that is not (or no longer)
+// in the programme opens the form for a new one, in every part of the
+// editor, rather than "Edit" with an empty form.
+func TestEditUnknownItem(t *testing.T) {
+	e := smallForum("forum", nil, nil, true)
+	ta := startApp(t, false, e)
+	c := browserish(t)
+	signIn(t, ta, c, "organiser")
+	for _, part := range []string{"rooms", "speakers", "sessions", "questions"} {
+		res, page := get(t, c, ta.srv.URL+"/admin/events/forum/"+part+"?edit=gone-away&lang=en")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", part, res.StatusCode)
+		}
+		if strings.Contains(page, "<code>gone-away</code>") || !strings.Contains(page, `name="original" value=""`) {
+			t.Errorf("%s: the form edits an item that does not exist", part)
+		}
+	}
+	room := e.Rooms[0].Slug
+	_, page := get(t, c, ta.srv.URL+"/admin/events/forum/rooms?edit="+room+"&lang=en")
+	if !strings.Contains(page, `name="original" value="`+room+`"`) {
+		t.Errorf("an existing room is not edited")
+	}
+}
