@@ -56,6 +56,7 @@ type Store struct {
 	batches         registerBatches
 	scanBatches     scanBatches
 	lastBatch       atomic.Int64 // unix nanoseconds of the last group commit, see Busy
+	tokens          tokenCache   // owners of API tokens in use, see UserByToken
 }
 
 // Open opens (creating if needed) dir/foyer.db and brings its schema up to

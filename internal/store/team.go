@@ -120,6 +120,9 @@ func (s *Store) UpdateMember(ctx context.Context, id int64, name, role string, d
 		}
 		return tx.audit(ctx, AuditUserUpdate, "", userTarget(id), changes)
 	})
+	if err == nil {
+		s.tokens.forget() // the role or the account's state may have changed
+	}
 	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrLastAdmin) {
 		return fmt.Errorf("store: update user %d: %w", id, err)
 	}

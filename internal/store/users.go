@@ -177,6 +177,9 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 		}
 		return tx.audit(ctx, AuditTokenRevoke, "", tokenTarget(tokenID), map[string]Change{"user": {Before: userTarget(userID)}})
 	})
+	if err == nil {
+		s.tokens.forget()
+	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: revoke token: %w", err)
 	}
@@ -193,12 +196,17 @@ const tokenUseEvery = time.Minute
 // UserByToken returns the owner of an API token, or ErrNotFound, and
 // records that the token was used.
 func (s *Store) UserByToken(ctx context.Context, token string) (*User, error) {
+	hash := hashSecret(token)
+	if u, ok := s.tokens.get(hash); ok {
+		return &u, nil
+	}
+	gen := s.tokens.gen.Load()
 	var u User
 	var created string
 	var tokenID int64
 	var lastUsed sql.NullString
 	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, t.id, t.last_used_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled_at IS NULL`, hashSecret(token)).
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled_at IS NULL`, hash).
 		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &created, &tokenID, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -212,6 +220,7 @@ func (s *Store) UserByToken(ctx context.Context, token string) (*User, error) {
 			return nil, fmt.Errorf("store: record token use: %w", err)
 		}
 	}
+	s.tokens.put(hash, u, gen)
 	return &u, nil
 }
 
