@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -50,12 +51,7 @@ func (s *Store) Guests(ctx context.Context, ev *Event, ids []int64) (map[int64]*
 		args = append(args, id)
 	}
 	in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("store: guests: %w", err)
-	}
-	defer tx.Rollback()
-	guests, err := readGuests(ctx, tx, ev, byIDs(in), args)
+	guests, err := readGuests(ctx, s.read, ev, byIDs(in), args)
 	if err != nil {
 		return nil, fmt.Errorf("store: guests: %w", err)
 	}
@@ -103,81 +99,89 @@ func (s *Store) Roster(ctx context.Context, ev *Event, since int64) (*Roster, er
 func byIDs(in string) string { return "+r.event_id = ? AND r.id IN " + in }
 
 // readGuests reads the guests that where (over registrations r) selects,
-// with their seats and admissions, in the order of their last change.
-func readGuests(ctx context.Context, tx *sql.Tx, ev *Event, where string, args []any) ([]*checkin.Guest, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.first_name, r.last_name, r.organisation, r.status, r.language, r.ticket_code
+// with their seats and admissions, in the order of their last change. One
+// statement, so that a scan's answer costs one query and needs no read
+// transaction: the seats and admissions of each guest come with its row,
+// as JSON.
+func readGuests(ctx context.Context, q querier, ev *Event, where string, args []any) ([]*checkin.Guest, error) {
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.first_name, r.last_name, r.organisation, r.status, r.language, r.ticket_code,
+		(SELECT json_group_array(json_object('s', rs.session_id, 't', rs.status) ORDER BY rs.session_id)
+			FROM registration_sessions rs WHERE rs.registration_id = r.id),
+		(SELECT json_group_array(json_object('d', c.door, 'a', c.at, 'v', s.device, 'n', coalesce(u.name, ''), 'o', s.offline) ORDER BY c.door)
+			FROM checkins c JOIN scans s ON s.id = c.scan_id LEFT JOIN users u ON u.id = s.user_id WHERE c.registration_id = r.id)
 		FROM registrations r WHERE `+where+` ORDER BY r.roster_seq, r.id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	var guests []*checkin.Guest
-	byID := map[int64]*checkin.Guest{}
-	for rows.Next() {
-		g := &checkin.Guest{Sessions: []checkin.Seat{}, Admissions: []checkin.Admission{}}
-		var code string
-		if err := rows.Scan(&g.ID, &g.FirstName, &g.LastName, &g.Organisation, &g.Status, &g.Language, &code); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		g.Name = (&registration.Registration{FirstName: g.FirstName, LastName: g.LastName, Language: g.Language}).FullName()
-		g.Ticket, _ = ticket.Nonce(code)
-		guests = append(guests, g)
-		byID[g.ID] = g
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(guests) == 0 {
-		return guests, nil
-	}
+	defer rows.Close()
 	keys := map[int64]string{}
 	for key, id := range ev.SessionIDs {
 		keys[id] = key
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT rs.registration_id, rs.session_id, rs.status FROM registration_sessions rs
-		JOIN registrations r ON r.id = rs.registration_id WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
+	var guests []*checkin.Guest
 	for rows.Next() {
-		var id, session int64
-		var status string
-		if err := rows.Scan(&id, &session, &status); err != nil {
-			rows.Close()
+		g := &checkin.Guest{Sessions: []checkin.Seat{}, Admissions: []checkin.Admission{}}
+		var code string
+		var seats, admissions []byte
+		if err := rows.Scan(&g.ID, &g.FirstName, &g.LastName, &g.Organisation, &g.Status, &g.Language, &code, &seats, &admissions); err != nil {
 			return nil, err
 		}
-		if g := byID[id]; g != nil {
-			g.Sessions = append(g.Sessions, checkin.Seat{ID: keys[session], Status: status})
-		}
-	}
-	rows.Close()
-	rows, err = tx.QueryContext(ctx, `SELECT c.registration_id, c.door, c.at, s.device, coalesce(u.name, ''), s.offline
-		FROM checkins c JOIN registrations r ON r.id = c.registration_id JOIN scans s ON s.id = c.scan_id
-		LEFT JOIN users u ON u.id = s.user_id WHERE `+where+` ORDER BY c.door`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, door int64
-		var a checkin.Admission
-		var at string
-		if err := rows.Scan(&id, &door, &at, &a.Device, &a.Staff, &a.Offline); err != nil {
+		g.Name = (&registration.Registration{FirstName: g.FirstName, LastName: g.LastName, Language: g.Language}).FullName()
+		g.Ticket, _ = ticket.Nonce(code)
+		if err := guestSeats(g, seats, keys); err != nil {
 			return nil, err
 		}
-		a.At, a.Door = parseTime(at), keys[door]
-		g := byID[id]
-		if g == nil {
-			continue
+		if err := guestAdmissions(g, admissions, keys); err != nil {
+			return nil, err
 		}
-		if door == 0 {
+		guests = append(guests, g)
+	}
+	return guests, rows.Err()
+}
+
+// guestSeats fills in a guest's seats from readGuests' JSON.
+func guestSeats(g *checkin.Guest, data []byte, keys map[int64]string) error {
+	if string(data) == "[]" {
+		return nil
+	}
+	var seats []struct {
+		Session int64  `json:"s"`
+		Status  string `json:"t"`
+	}
+	if err := json.Unmarshal(data, &seats); err != nil {
+		return fmt.Errorf("seats of %d: %w", g.ID, err)
+	}
+	for _, st := range seats {
+		g.Sessions = append(g.Sessions, checkin.Seat{ID: keys[st.Session], Status: st.Status})
+	}
+	return nil
+}
+
+// guestAdmissions fills in a guest's admissions from readGuests' JSON.
+func guestAdmissions(g *checkin.Guest, data []byte, keys map[int64]string) error {
+	if string(data) == "[]" {
+		return nil
+	}
+	var admissions []struct {
+		Door    int64  `json:"d"`
+		At      string `json:"a"`
+		Device  string `json:"v"`
+		Staff   string `json:"n"`
+		Offline int    `json:"o"` // 0 or 1, as SQLite keeps it
+	}
+	if err := json.Unmarshal(data, &admissions); err != nil {
+		return fmt.Errorf("admissions of %d: %w", g.ID, err)
+	}
+	for _, ad := range admissions {
+		a := checkin.Admission{Door: keys[ad.Door]}
+		a.At, a.Device, a.Staff, a.Offline = parseTime(ad.At), ad.Device, ad.Staff, ad.Offline != 0
+		if ad.Door == 0 {
 			t := a.At
 			g.CheckedInAt = &t
 		}
 		g.Admissions = append(g.Admissions, a)
 	}
-	return guests, rows.Err()
+	return nil
 }
 
 // CheckInStats are an event's check-in figures.
