@@ -48,6 +48,9 @@ type ScanAnswer struct {
 	Replayed bool
 	// OverCapacity says a walk-in was admitted although the event was full.
 	OverCapacity bool
+	// Guest is the registration as the door sees it after the scan, read
+	// in the scan's transaction (nil when the answer names none).
+	Guest *checkin.Guest
 }
 
 // CheckIn records a scan and returns its answer: one transaction with the
@@ -163,6 +166,14 @@ func (s *Store) commitScans(batch []*scanJob) {
 			if j.err != nil && !errors.Is(j.err, checkin.ErrNothingToUndo) {
 				return j.err
 			}
+			// The guest for the answer, read here where the pages are
+			// warm: a reading connection starts with a cold cache after
+			// every commit, and read it again at several times the cost.
+			if a := j.answer; j.err == nil && a != nil && a.RegistrationID != 0 {
+				if a.Guest, j.err = guestTx(ctx, tx, j.ev, a.RegistrationID); j.err != nil {
+					return j.err
+				}
+			}
 		}
 		return nil
 	})
@@ -218,6 +229,15 @@ func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, 
 		}
 	}
 	return a, nil
+}
+
+// guestTx reads one guest of ev in the transaction.
+func guestTx(ctx context.Context, tx *writeTx, ev *Event, id int64) (*checkin.Guest, error) {
+	guests, err := readGuests(ctx, tx, ev, byIDs("(?)"), []any{ev.ID, id})
+	if err != nil || len(guests) == 0 {
+		return nil, err
+	}
+	return guests[0], nil
 }
 
 // logScan writes the scan log entry and returns its id; sql.ErrNoRows

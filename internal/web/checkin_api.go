@@ -138,13 +138,18 @@ func (s *Server) scanAnswers(c echo.Context, ev *store.Event, answers []*store.S
 	ctx := c.Request().Context()
 	var ids []int64
 	for _, a := range answers {
-		if a != nil && a.RegistrationID != 0 {
+		if a != nil && a.RegistrationID != 0 && a.Guest == nil {
 			ids = append(ids, a.RegistrationID)
 		}
 	}
 	guests, err := s.app.Store.Guests(ctx, ev, ids)
 	if err != nil {
 		return nil, err
+	}
+	for _, a := range answers {
+		if a != nil && a.Guest != nil {
+			guests[a.RegistrationID] = a.Guest
+		}
 	}
 	l := lang(c)
 	out := make([]*scanAnswer, len(answers))
