@@ -27,6 +27,9 @@ const (
 // mailDrain bounds the wait for the guests' emails before the scans.
 const mailDrain = 5 * time.Minute
 
+// checkinProfileSpan is how long --profile profiles the scans.
+const checkinProfileSpan = 5 * time.Second
+
 var checkinEvent = eventSpec{slug: "bench-door", capacity: checkinGuests + 1000, sessionCapacity: 500}
 
 // scanKind is what a scan of the mix is, and so which answer is right.
@@ -88,6 +91,9 @@ func runCheckin(ctx context.Context, b *bench) (outcome, error) {
 	wrong := map[string]int{}
 	s := scanner{client: client, url: f.URL + "/api/v1/checkin", token: staff, event: ev.slug}
 	cpu := startCPU(f.PID())
+	// The first seconds of the scans; the profile's span is fixed when it
+	// starts, and the scans end when the mix is through.
+	prof := b.startProfiles(ctx, f, "checkin", checkinProfileSpan)
 	res := load{clients: b.opts.clients, max: len(mix), duration: 10 * time.Minute, do: func(ctx context.Context, i int) (string, bool) {
 		item := mix[i-1]
 		result, err := s.scan(ctx, item.code, i)
@@ -107,6 +113,7 @@ func runCheckin(ctx context.Context, b *bench) (outcome, error) {
 		return result, true
 	}}.run(ctx)
 	share, cpuOK := cpu.stop()
+	b.profileDone(ctx, prof)
 	if ctx.Err() != nil {
 		return outcome{}, ctx.Err()
 	}
