@@ -54,6 +54,13 @@ func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Con
 		t.Skipf("no browser: none of %v on PATH (FOYER_E2E=required makes this fail)", browserNames)
 	}
 
+	// The profile is not t.TempDir(): Chromium's helper processes may
+	// still be writing into it for a moment after the browser has exited,
+	// and TempDir's cleanup fails on the first "directory not empty".
+	profile, err := os.MkdirTemp("", "foyer-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	output := &logtest.Buffer{}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
@@ -71,7 +78,7 @@ func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Con
 		chromedp.Flag("password-store", "basic"),
 		chromedp.Flag("use-mock-keychain", true),
 		chromedp.Flag("lang", "en-GB"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(output),
 	}
@@ -83,6 +90,7 @@ func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Con
 		stopTab()
 		stopAlloc() // waits for the browser to exit
 		stopLife()
+		removeProfile(t, profile)
 	})
 
 	// Start the browser now: the first run must not carry a timeout of its
@@ -99,6 +107,23 @@ func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Con
 		t.Fatalf("%s did not start within %s\nbrowser output:\n%s", path, browserStart, output)
 	}
 	return ctx
+}
+
+// removeProfile removes a browser's profile folder once the last of its
+// processes has stopped writing into it.
+func removeProfile(t testing.TB, dir string) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := os.RemoveAll(dir)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("browser profile %s not removed: %v", dir, err)
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // recordPageErrors has every page keep its uncaught errors, rejected promises,

@@ -22,7 +22,9 @@ import (
 // spreadsheet would run as a formula.
 func guests() []*registration.Registration {
 	at := time.Date(2027, 3, 1, 9, 30, 0, 0, time.UTC)
-	in := at.Add(40 * 24 * time.Hour)
+	// Checked in during the last second of a minute, which a spreadsheet
+	// must not round up to the next.
+	in := at.Add(40*24*time.Hour + 59*time.Second + 700*time.Millisecond)
 	return []*registration.Registration{
 		{ID: 1, Status: "confirmed", Kind: "attendee", FirstName: "小明", LastName: "王", Email: "wang@example.cn",
 			Organisation: "华为技术有限公司", Country: "CN", Language: "zh", CreatedAt: at, CheckedInAt: &in, TicketCode: "FY1-AAAA",
@@ -241,6 +243,9 @@ func TestXLSX(t *testing.T) {
 		if shown != want.Format("2006-01-02 15:04") {
 			t.Errorf("%s shows %q", ref, shown)
 		}
+	}
+	if v, _ := f.GetCellValue(sheet, cell("checked_in_at", 2)); v != "2027-04-10 11:30" {
+		t.Errorf("checked in at 11:30:59.7, but the sheet shows %q", v)
 	}
 	if v, _ := f.GetCellValue(sheet, cell("checked_in_at", 3)); v != "" {
 		t.Errorf("no check-in, but %q", v)

@@ -140,7 +140,10 @@ func writeXLSX(w io.Writer, t table, tmpDir string) error {
 			if v, ok := cell.(time.Time); ok {
 				row[i] = nil
 				if !v.IsZero() {
-					row[i] = excelize.Cell{StyleID: date, Value: v.In(t.loc)}
+					// Whole seconds: a spreadsheet rounds a fraction of a
+					// second up, so 10:06:59.7 would show as 10:07 while
+					// the CSV and the pages say 10:06.
+					row[i] = excelize.Cell{StyleID: date, Value: v.In(t.loc).Truncate(time.Second)}
 				}
 			}
 		}
