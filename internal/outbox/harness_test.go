@@ -12,6 +12,7 @@ import (
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // testOutbox is a real database file with the demo forum, the mail worker
@@ -141,18 +142,8 @@ func (to *testOutbox) event(t *testing.T, slug string) *store.Event {
 	return ev
 }
 
-func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", timeout)
-		}
-		<-tick.C
-	}
-}
+// waitUntil polls cond until it holds, failing the test after timeout.
+var waitUntil = waittest.Until
 
 // figures are the forum's live numbers, as organisers see them.
 func (to *testOutbox) figures(t *testing.T) store.Figures {

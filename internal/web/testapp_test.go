@@ -22,6 +22,7 @@ import (
 	"github.com/foyer-events/foyer/internal/logtest"
 	"github.com/foyer-events/foyer/internal/mailtest"
 	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // testApp is the real foyer on a fresh SQLite file: server, mail worker and,
@@ -194,18 +195,8 @@ func smallForum(slug string, capacity, sessionCapacity *int, waitlist bool) *pro
 
 func intp(n int) *int { return &n }
 
-func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", timeout)
-		}
-		<-tick.C
-	}
-}
+// waitUntil polls cond until it holds, failing the test after timeout.
+var waitUntil = waittest.Until
 
 // browserish is an HTTP client with cookies, as a browser has.
 func browserish(t *testing.T) *http.Client {
