@@ -96,6 +96,20 @@ func wedge(t testing.TB, ctx context.Context, text string) {
 	browse(t, ctx, chromedp.SendKeys(chromedp.CSS(`#ci-code`), text+"\r"))
 }
 
+// openCheckInAsStaff signs a new staff member in at the demo forum's
+// check-in page in ctx and waits until it shows the guest list with no one
+// admitted ("0 of guests"; any number when guests is 0).
+func openCheckInAsStaff(t *testing.T, ctx context.Context, in *Instance, guests int) {
+	t.Helper()
+	email, password := in.user(t, "staff")
+	signIn(t, ctx, in, "/checkin/"+demoSlug, email, password)
+	count := "0 of"
+	if guests > 0 {
+		count = fmt.Sprintf("0 of %d", guests)
+	}
+	waitFor(t, ctx, "the guest list", `document.getElementById('ci-count').innerText.includes('`+count+`')`)
+}
+
 // TestCheckInPageWedge: an anonymous visit goes to the login page and back;
 // a keyboard-wedge scan turns the card green, the same ticket again amber,
 // with the first check-in's staff member; the focus stays in the field.
@@ -105,12 +119,9 @@ func TestCheckInPageWedge(t *testing.T) {
 	ctx := newBrowser(t)
 	in := startFoyer(t, Options{Demo: true})
 	codes := guestTickets(t, in, 2, 1)
-	email, password := in.user(t, "staff")
-
 	path := "/checkin/" + demoSlug
-	signIn(t, ctx, in, path, email, password)
+	openCheckInAsStaff(t, ctx, in, 0)
 	waitFor(t, ctx, "the page's script", `document.documentElement.dataset.checkinReady === '1'`)
-	waitFor(t, ctx, "the guest list", `document.getElementById('ci-count').innerText.includes('0 of')`)
 
 	wedge(t, ctx, codes[0])
 	cardIs(t, ctx, "ok", "Guest Door 1")
@@ -220,10 +231,7 @@ func TestCheckInPageSearchWalkInDoor(t *testing.T) {
 	ctx := newBrowser(t)
 	in := startFoyer(t, Options{Demo: true})
 	codes := guestTickets(t, in, 2, 1)
-	email, password := in.user(t, "staff")
-	path := "/checkin/" + demoSlug
-	signIn(t, ctx, in, path, email, password)
-	waitFor(t, ctx, "the guest list", `document.getElementById('ci-count').innerText.includes('0 of 2')`)
+	openCheckInAsStaff(t, ctx, in, 2)
 
 	browse(t, ctx, chromedp.Click(chromedp.CSS(`#ci-tab-search`)), chromedp.SendKeys(chromedp.CSS(`#ci-q`), "door 2"))
 	waitFor(t, ctx, "one search result", `document.querySelectorAll('#ci-results li').length === 1 &&

@@ -65,9 +65,7 @@ func TestCheckInPageCamera(t *testing.T) {
 		chromedp.Flag("use-fake-ui-for-media-stream", true),
 		chromedp.Flag("use-file-for-fake-video-capture", writeY4M(t, codes[0])),
 	)
-	email, password := in.user(t, "staff")
-	signIn(t, ctx, in, "/checkin/"+demoSlug, email, password)
-	waitFor(t, ctx, "the guest list", `document.getElementById('ci-count').innerText.includes('0 of')`)
+	openCheckInAsStaff(t, ctx, in, 0)
 	browse(t, ctx, chromedp.Click(chromedp.CSS(`#ci-tab-camera`)))
 	cardIs(t, ctx, "ok", "Guest Door 1")
 	t.Logf("decoded with %s", evaluate[string](t, ctx, `document.documentElement.dataset.qrDecoder || ''`))
@@ -132,12 +130,9 @@ func TestCheckInPageOffline(t *testing.T) {
 	browser := newBrowser(t)
 	in := startFoyer(t, Options{Demo: true})
 	codes := guestTickets(t, in, 3, 1)
-	path := "/checkin/" + demoSlug
 	a, b := browser, device(t, browser)
 	for _, ctx := range []context.Context{a, b} {
-		email, password := in.user(t, "staff")
-		signIn(t, ctx, in, path, email, password)
-		waitFor(t, ctx, "the guest list", `document.getElementById('ci-count').innerText.includes('0 of 3')`)
+		openCheckInAsStaff(t, ctx, in, 3)
 		waitFor(t, ctx, "the page kept for offline use", `document.documentElement.dataset.offlineReady === '1'`)
 	}
 
