@@ -16,6 +16,10 @@ func TestManageCorrections(t *testing.T) {
 	c := browserish(t)
 	values := url.Values{"first_name": {"Anna"}, "last_name": {"Schmidt"}, "email": {"anna@example.de"}, "language": {"de"},
 		"consent": {"yes"}, "q.industry": {"research"}, "sessions": {"ws-maintenance"}, "country": {"DE"}}
+	// The form asks the event's questions under their own heading.
+	if _, page := get(t, c, ta.srv.URL+"/events/forum/register?lang=de"); !strings.Contains(page, "<legend>Einige Fragen</legend>") || !strings.Contains(page, `name="q.industry"`) {
+		t.Error("the registration form lacks the event's questions under their heading")
+	}
 	if res, _ := submitForm(t, c, ta.srv.URL, "/events/forum/register?lang=de", "/events/forum/register", values); res.StatusCode != 200 {
 		t.Fatalf("register: %d", res.StatusCode)
 	}
@@ -33,7 +37,7 @@ func TestManageCorrections(t *testing.T) {
 	if res.StatusCode != 422 {
 		t.Errorf("bad correction: %d, want 422", res.StatusCode)
 	}
-	for _, want := range []string{`<details class="edit" open>`, `id="last_name-error"`, "Namen dürfen", `value="Fraunhofer IFF"`,
+	for _, want := range []string{`<details class="edit" open>`, `id="last_name-error"`, "Namen dürfen", `value="Fraunhofer IFF"`, "<legend>Einige Fragen</legend>",
 		`<option value="ms" selected>Frau</option>`, `value="machinery" checked`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("after a wrong correction the page lacks %s", want)
