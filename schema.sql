@@ -22,7 +22,8 @@ CREATE TABLE users (
     created_at    TEXT NOT NULL,
     -- A disabled account signs in no more and its tokens stop working; it
     -- stays, as the audit log and check-ins name it.
-    disabled_at   TEXT
+    disabled_at   TEXT,
+    signed_in_at  TEXT                        -- the last sign-in; NULL for an account never used
 );
 
 -- API tokens, stored as SHA-256 of the token: a leaked database leaks no token.
@@ -33,6 +34,22 @@ CREATE TABLE api_tokens (
     created_at   TEXT NOT NULL,
     last_used_at TEXT                         -- to the minute; NULL until first used
 );
+
+-- Invitations to set a first password, sent by email: the link's token is
+-- stored as its SHA-256, valid until expires_at and good for one use. A new
+-- invitation to the same account ends the open ones (revoked_at).
+CREATE TABLE invitations (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    language   TEXT NOT NULL CHECK (language IN ('en', 'de', 'zh')),
+    invited_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT,
+    revoked_at TEXT
+);
+CREATE INDEX invitations_user ON invitations (user_id, id);
 
 -- Browser sessions, keyed by the SHA-256 of the cookie value.
 CREATE TABLE web_sessions (
@@ -311,23 +328,29 @@ CREATE INDEX messages_event ON messages (event_id, id);
 -- Outgoing email, written in the same transaction as the change that causes
 -- it, and sent by the mail worker. Nothing is lost on a crash or SMTP outage.
 -- kind is registration.Mail*: the registration's own emails, the reminder
--- before the event, and a message of the organisers (message_id).
+-- before the event, and a message of the organisers (message_id); or an
+-- invitation to the team (invitation_id), whose link's token waits in
+-- secret until the email is sent or given up, and is cleared then.
 CREATE TABLE outbox (
     id              INTEGER PRIMARY KEY,
-    registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+    registration_id INTEGER REFERENCES registrations(id) ON DELETE CASCADE,
     kind            TEXT NOT NULL CHECK (kind IN ('confirmed', 'waitlisted', 'promoted', 'pending', 'approved', 'rejected', 'cancelled',
-                                                  'reminder', 'message')),
+                                                  'reminder', 'message', 'invitation')),
     status          TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL,
     last_error      TEXT NOT NULL DEFAULT '',
     created_at      TEXT NOT NULL,
     sent_at         TEXT,
-    message_id      INTEGER REFERENCES messages(id) ON DELETE CASCADE
+    message_id      INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+    invitation_id   INTEGER REFERENCES invitations(id) ON DELETE CASCADE,
+    secret          TEXT,
+    CHECK ((registration_id IS NULL) <> (invitation_id IS NULL))
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 -- The last email of a registration, shown to organisers.
 CREATE INDEX outbox_registration ON outbox (registration_id, id);
+CREATE INDEX outbox_invitation ON outbox (invitation_id) WHERE invitation_id IS NOT NULL;
 
 -- Every scan at a door, refused ones included, and every undo: who, which
 -- device, when, and the answer. Never deleted; an undo is a scan of its own.

@@ -39,6 +39,10 @@ func Manage(token string, part ...string) string {
 	return join("/m/"+url.PathEscape(token), part)
 }
 
+// Invite is the page where an invited member of the team sets a first
+// password. Like Manage, its token must reach no log or other person.
+func Invite(token string) string { return "/invite/" + url.PathEscape(token) }
+
 // CheckIn is the check-in page for an event's entrance.
 func CheckIn(slug string) string { return "/checkin/" + url.PathEscape(slug) }
 

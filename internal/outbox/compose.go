@@ -88,6 +88,9 @@ type mailSession struct {
 // compose builds the email for an outbox entry from the registration as it
 // is now, so a resend always shows the current sessions and status.
 func (m *Worker) compose(ctx context.Context, it store.OutboxItem) (*mail.Message, error) {
+	if it.Kind == store.MailInvitation {
+		return m.composeInvitation(ctx, it)
+	}
 	reg, err := m.store.GetRegistration(ctx, it.RegistrationID)
 	if err != nil {
 		return nil, err

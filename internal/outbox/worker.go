@@ -253,7 +253,7 @@ func (m *Worker) send(ctx context.Context, it store.OutboxItem) (delivered bool)
 		m.metrics.MailSend(metrics.MailSent)
 		m.log.Debug("mail sent", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID)
 		return true
-	case mail.Permanent(err) || errors.Is(err, store.ErrNotFound) || time.Since(it.CreatedAt) > giveUpAfter:
+	case mail.Permanent(err) || errors.Is(err, store.ErrNotFound) || errors.Is(err, errNoInvitationToken) || time.Since(it.CreatedAt) > giveUpAfter:
 		m.log.Warn("mail failed for good", "outbox", it.ID, "kind", it.Kind, "registration", it.RegistrationID, "err", redact(err))
 		err = m.store.MailFailed(bg, it.ID, err.Error())
 		m.metrics.MailSend(metrics.MailFailed)

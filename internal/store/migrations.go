@@ -165,6 +165,47 @@ DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_registration ON outbox (registration_id, id);`},
+	{13, "invitations to the team by email: the invitations table, the outbox for emails that belong to no registration, users.signed_in_at", `
+ALTER TABLE users ADD COLUMN signed_in_at TEXT;
+-- Accounts that have a browser session signed in at least once.
+UPDATE users SET signed_in_at = (SELECT max(created_at) FROM web_sessions ws WHERE ws.user_id = users.id);
+CREATE TABLE invitations (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    language   TEXT NOT NULL CHECK (language IN ('en', 'de', 'zh')),
+    invited_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT,
+    revoked_at TEXT
+);
+CREATE INDEX invitations_user ON invitations (user_id, id);
+-- SQLite cannot change a column's NOT NULL or a CHECK: the outbox is copied
+-- into a new table, every existing row with its registration.
+CREATE TABLE outbox_new (
+    id              INTEGER PRIMARY KEY,
+    registration_id INTEGER REFERENCES registrations(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL CHECK (kind IN ('confirmed', 'waitlisted', 'promoted', 'pending', 'approved', 'rejected', 'cancelled',
+                                                  'reminder', 'message', 'invitation')),
+    status          TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL,
+    sent_at         TEXT,
+    message_id      INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+    invitation_id   INTEGER REFERENCES invitations(id) ON DELETE CASCADE,
+    secret          TEXT,
+    CHECK ((registration_id IS NULL) <> (invitation_id IS NULL))
+);
+INSERT INTO outbox_new (id, registration_id, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at, message_id)
+    SELECT id, registration_id, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at, message_id FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_registration ON outbox (registration_id, id);
+CREATE INDEX outbox_invitation ON outbox (invitation_id) WHERE invitation_id IS NOT NULL;`},
 }
 
 // migration is one numbered step of the schema.

@@ -23,8 +23,12 @@ type OutboxItem struct {
 	RegistrationID int64
 	Kind           string
 	MessageID      int64 // for kind message: the organisers' message
-	Attempts       int
-	CreatedAt      time.Time
+	// For kind invitation (RegistrationID 0): the invitation, and the
+	// token its link carries.
+	InvitationID int64
+	Secret       string
+	Attempts     int
+	CreatedAt    time.Time
 }
 
 // ClaimMail marks up to limit due emails as being sent and returns them.
@@ -33,7 +37,8 @@ func (s *Store) ClaimMail(ctx context.Context, limit int) ([]OutboxItem, error) 
 	err := s.tx(ctx, func(tx *writeTx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1
 			WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
-			RETURNING id, registration_id, kind, coalesce(message_id, 0), attempts, created_at`, now(), limit)
+			RETURNING id, coalesce(registration_id, 0), kind, coalesce(message_id, 0), coalesce(invitation_id, 0), coalesce(secret, ''),
+				attempts, created_at`, now(), limit)
 		if err != nil {
 			return err
 		}
@@ -41,7 +46,7 @@ func (s *Store) ClaimMail(ctx context.Context, limit int) ([]OutboxItem, error) 
 		for rows.Next() {
 			var it OutboxItem
 			var created string
-			if err := rows.Scan(&it.ID, &it.RegistrationID, &it.Kind, &it.MessageID, &it.Attempts, &created); err != nil {
+			if err := rows.Scan(&it.ID, &it.RegistrationID, &it.Kind, &it.MessageID, &it.InvitationID, &it.Secret, &it.Attempts, &created); err != nil {
 				return err
 			}
 			it.CreatedAt = parseTime(created)
@@ -65,7 +70,8 @@ func (s *Store) NextMailDue(ctx context.Context) (time.Time, error) {
 	return parseNullTime(next), nil
 }
 
-// MailSent records delivered emails, all in one write: the mail worker
+// MailSent records delivered emails, and forgets the tokens of the
+// invitations among them, all in one write: the mail worker
 // marks a batch at once rather than taking the single writer from the
 // registrations once per email.
 func (s *Store) MailSent(ctx context.Context, ids ...int64) error {
@@ -77,7 +83,7 @@ func (s *Store) MailSent(ctx context.Context, ids ...int64) error {
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id IN ("+placeholders(len(ids))+")", args...)
+	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '', secret = NULL WHERE id IN ("+placeholders(len(ids))+")", args...)
 	return err
 }
 
@@ -89,8 +95,9 @@ func (s *Store) MailRetry(ctx context.Context, id int64, reason string, next tim
 }
 
 // MailFailed gives up on an email; organisers see it and can resend.
+// An invitation's token goes with it: an admin sends a new invitation.
 func (s *Store) MailFailed(ctx context.Context, id int64, reason string) error {
-	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?", reason, id)
+	_, err := s.write.ExecContext(ctx, "UPDATE outbox SET status = 'failed', last_error = ?, secret = NULL WHERE id = ?", reason, id)
 	return err
 }
 

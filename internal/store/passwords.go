@@ -19,8 +19,13 @@ const (
 )
 
 // PasswordError says what is wrong with a password, in words for the
-// person who chose it.
-type PasswordError struct{ Reason string }
+// person who chose it: Reason in English for the command line, Key and
+// Args for the catalogues of the pages.
+type PasswordError struct {
+	Reason string
+	Key    string
+	Args   []any
+}
 
 func (e *PasswordError) Error() string { return e.Reason }
 
@@ -28,14 +33,17 @@ func (e *PasswordError) Error() string { return e.Reason }
 func CheckPassword(password string) error {
 	switch n := utf8.RuneCountInString(password); {
 	case !utf8.ValidString(password):
-		return &PasswordError{"the password is not valid UTF-8 text, so it could not be typed into the sign-in form"}
+		return &PasswordError{Reason: "the password is not valid UTF-8 text, so it could not be typed into the sign-in form",
+			Key: "password.error.utf8"}
 	case strings.TrimSpace(password) == "" && password != "":
-		return &PasswordError{"the password is only white space; use letters, digits or other characters"}
+		return &PasswordError{Reason: "the password is only white space; use letters, digits or other characters", Key: "password.error.blank"}
 	case n < PasswordMinChars:
-		return &PasswordError{fmt.Sprintf("the password must have at least %d characters; it has %d", PasswordMinChars, n)}
+		return &PasswordError{Reason: fmt.Sprintf("the password must have at least %d characters; it has %d", PasswordMinChars, n),
+			Key: "password.error.short", Args: []any{PasswordMinChars, n}}
 	case len(password) > PasswordMaxBytes:
-		return &PasswordError{fmt.Sprintf("the password must be at most %d bytes long (bcrypt ignores the rest); it has %d bytes "+
-			"(letters outside the Latin alphabet take 2 to 4 bytes each)", PasswordMaxBytes, len(password))}
+		return &PasswordError{Reason: fmt.Sprintf("the password must be at most %d bytes long (bcrypt ignores the rest); it has %d bytes "+
+			"(letters outside the Latin alphabet take 2 to 4 bytes each)", PasswordMaxBytes, len(password)),
+			Key: "password.error.long", Args: []any{PasswordMaxBytes, len(password)}}
 	}
 	return nil
 }

@@ -101,6 +101,10 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	if err != nil {
 		return nil, fmt.Errorf("store: authenticate: %w", err)
 	}
+	if hash == "" { // invited, the invitation not yet accepted
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return nil, ErrNotFound
+	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
 		return nil, ErrNotFound
 	}
@@ -272,6 +276,9 @@ func (s *Store) CreateWebSession(ctx context.Context, userID int64) (string, err
 	}
 	// Expired sessions are cleared here, where a write happens anyway.
 	s.write.ExecContext(ctx, "DELETE FROM web_sessions WHERE expires_at < ?", now())
+	if _, err := s.write.ExecContext(ctx, "UPDATE users SET signed_in_at = ? WHERE id = ?", now(), userID); err != nil {
+		return "", fmt.Errorf("store: record sign-in: %w", err)
+	}
 	return id, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/foyer-events/foyer/internal/i18n"
+	"github.com/foyer-events/foyer/internal/languages"
 	"github.com/foyer-events/foyer/internal/store"
 )
 
@@ -35,6 +36,10 @@ type teamPage struct {
 	Errors     map[string]string
 	Roles      []string
 	Current    int64 // the admin's own account
+	// Languages an invitation can be written in; MailConfigured says
+	// whether emails reach people (SMTP) rather than .eml files.
+	Languages      []string
+	MailConfigured bool
 }
 
 var teamRoles = []string{store.RoleStaff, store.RoleOrganiser, store.RoleAdmin}
@@ -43,7 +48,17 @@ var teamRoles = []string{store.RoleStaff, store.RoleOrganiser, store.RoleAdmin}
 const maxMemberName = 120
 
 func (s *Server) showTeam(c echo.Context) error {
-	return s.renderTeam(c, &teamPage{Values: map[string]string{"role": store.RoleStaff}}, http.StatusOK)
+	return s.renderTeam(c, &teamPage{Values: map[string]string{"role": store.RoleStaff, "language": lang(c),
+		"delivery": s.defaultDelivery()}}, http.StatusOK)
+}
+
+// defaultDelivery is how a new account gets its first password unless the
+// admin chooses: an invitation by email when emails reach people.
+func (s *Server) defaultDelivery() string {
+	if s.app.Config.SMTPURL != "" {
+		return "invite"
+	}
+	return "password"
 }
 
 // renderTeam completes p (the team, or the member's tokens) and renders it.
@@ -58,6 +73,7 @@ func (s *Server) renderTeam(c echo.Context, p *teamPage, status int) error {
 		return err
 	}
 	p.adminFrame, p.Roles, p.Current = frame, teamRoles, currentUser(c).ID
+	p.Languages, p.MailConfigured = languages.All, s.app.Config.SMTPURL != ""
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
 	}
@@ -79,18 +95,30 @@ func (s *Server) renderTeam(c echo.Context, p *teamPage, status int) error {
 			p.Notice = i18n.T(lang(c), "team.saved")
 		case "revoked":
 			p.Notice = i18n.T(lang(c), "team.revoked")
+		case "invited":
+			p.Notice = invitationNotice(lang(c), p.Member)
 		}
 	}
 	return s.renderAdmin(c, status, "member", p)
 }
 
-// addMember is POST /admin/team: a new account with a first password
-// that foyer makes and shows once, for the admin to hand over.
+// addMember is POST /admin/team: a new account, either invited by email
+// in the language the admin chose (delivery "invite"), or with a first
+// password that foyer makes and shows once, for the admin to hand over.
 func (s *Server) addMember(c echo.Context) error {
 	l := lang(c)
 	values := map[string]string{"email": strings.TrimSpace(c.FormValue("email")), "name": strings.TrimSpace(c.FormValue("name")),
-		"role": c.FormValue("role")}
+		"role": c.FormValue("role"), "delivery": c.FormValue("delivery"), "language": c.FormValue("language")}
+	if values["delivery"] == "" {
+		values["delivery"] = s.defaultDelivery()
+	}
 	errs := map[string]string{}
+	if values["delivery"] != "invite" && values["delivery"] != "password" {
+		errs["delivery"] = i18n.T(l, "invite.error.delivery")
+	}
+	if values["delivery"] == "invite" && !languages.Valid(values["language"]) {
+		errs["language"] = i18n.T(l, "invite.error.language")
+	}
 	if a, err := mail.ParseAddress(values["email"]); err != nil || a.Address != values["email"] {
 		errs["email"] = i18n.T(l, "reg.error.email")
 	}
@@ -102,6 +130,9 @@ func (s *Server) addMember(c echo.Context) error {
 	}
 	if len(errs) > 0 {
 		return s.renderTeam(c, &teamPage{Values: values, Errors: errs}, http.StatusUnprocessableEntity)
+	}
+	if values["delivery"] == "invite" {
+		return s.inviteNewMember(c, values)
 	}
 	password := store.NewSecret(12)
 	u, err := s.app.Store.CreateUser(c.Request().Context(), values["email"], values["name"], values["role"], password)

@@ -88,8 +88,9 @@ func (s *Server) logRequest(c echo.Context, id string, elapsed time.Duration) {
 }
 
 // secretPrefixes start paths whose next segment is a secret, matched
-// route or not: a mistyped manage link still carries its token.
-var secretPrefixes = []string{"/m/"}
+// route or not: a mistyped manage or invitation link still carries its
+// token.
+var secretPrefixes = []string{"/m/", "/invite/"}
 
 // secretParam reports whether a route parameter holds a secret: token, or
 // any name ending in _token.

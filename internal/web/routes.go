@@ -89,6 +89,9 @@ func (s *Server) routes() {
 	e.GET("/login", s.showLogin)
 	e.POST("/login", s.login, loginLimit)
 	e.POST("/logout", s.logout)
+	// An invitation to the team: the first password, then signed in.
+	e.GET("/invite/:token", s.showInvitation)
+	e.POST("/invite/:token", s.acceptInvitation, loginLimit)
 
 	// The organiser interface: organisers and admins; staff get 403, and
 	// a browser that is not signed in goes to the login page.
@@ -150,6 +153,7 @@ func (s *Server) routes() {
 	team.GET("/:id", s.showMember)
 	team.POST("/:id", s.updateMember)
 	team.POST("/:id/password", s.resetPassword)
+	team.POST("/:id/invite", s.reinviteMember)
 	team.POST("/:id/tokens", s.createMemberToken)
 	team.POST("/:id/tokens/:token/revoke", s.revokeMemberToken)
 

@@ -22,6 +22,9 @@ type Server struct {
 	views *views
 	pages pageCache  // rendered public pages, see programmePage
 	seats seatCounts // places taken, for the agenda
+	// now is the clock that decides when an invitation expires (time.Now;
+	// tests set their own before serving).
+	now func() time.Time
 }
 
 // New builds the server, parsing every template at once so that a broken
@@ -35,7 +38,7 @@ func New(a *app.App) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.IPExtractor = clientIPExtractor(a.Config.TrustedProxies)
-	s := &Server{app: a, echo: e, views: v}
+	s := &Server{app: a, echo: e, views: v, now: time.Now}
 	if err := prepareTempDir(s.tempDir()); err != nil {
 		return nil, err
 	}

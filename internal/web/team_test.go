@@ -203,15 +203,20 @@ func TestTeamPages(t *testing.T) {
 	}
 }
 
-// TestTeamRoleMatrix: the team pages and the installation's brand are for
-// admins alone; organisers and
-// staff get 403 and anonymous browsers the login page.
+// TestTeamRoleMatrix: the team pages, invitations included, and the
+// installation's brand are for admins alone; organisers and staff get 403
+// and anonymous browsers the login page. An invitation's page is public.
 func TestTeamRoleMatrix(t *testing.T) {
 	ta := startApp(t, false)
 	var target int64
 	signIn(t, ta, browserish(t), "staff")
 	queryDB(t, ta, "SELECT max(id) FROM users", nil, &target)
 	member := fmt.Sprintf("/admin/team/%d", target)
+	// An account that never signs in, for new invitations.
+	never, err := ta.app.Store.CreateUser(context.Background(), "never@example.org", "Never", "staff", "a long password")
+	if err != nil {
+		t.Fatal(err)
+	}
 	routes := []struct {
 		method, path string
 		form         url.Values
@@ -221,6 +226,9 @@ func TestTeamRoleMatrix(t *testing.T) {
 		{"POST", "/admin/team", url.Values{"email": {"new@example.org"}, "name": {"New"}, "role": {"staff"}}, 201},
 		{"GET", member, nil, 200},
 		{"POST", member, url.Values{"name": {"Door"}, "role": {"staff"}}, 303},
+		{"POST", "/admin/team", url.Values{"email": {"invited@example.org"}, "name": {"Invited"}, "role": {"staff"},
+			"delivery": {"invite"}, "language": {"zh"}}, 201},
+		{"POST", fmt.Sprintf("/admin/team/%d/invite", never.ID), url.Values{"language": {"de"}}, 303},
 		{"POST", member + "/password", url.Values{}, 200},
 		{"POST", member + "/tokens", url.Values{}, 201},
 		{"POST", member + "/tokens/1/revoke", url.Values{}, 303},
@@ -270,6 +278,23 @@ func TestTeamRoleMatrix(t *testing.T) {
 				if res.StatusCode != r.ok {
 					t.Errorf("admin %s %s: %d, want %d", r.method, r.path, res.StatusCode, r.ok)
 				}
+			}
+		}
+		// An invitation's page is public: everyone gets the page itself
+		// (here: an unknown invitation), never the sign-in.
+		for _, method := range []string{"GET", "POST"} {
+			var res *http.Response
+			var err error
+			if method == "GET" {
+				res, err = c.Get(ta.srv.URL + "/invite/unknown-token")
+			} else {
+				res, err = c.PostForm(ta.srv.URL+"/invite/unknown-token", url.Values{"_csrf": {csrf}, "password": {"a long password"}})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body := readAll(t, res); res.StatusCode != http.StatusNotFound || !strings.Contains(body, `data-state="unknown"`) {
+				t.Errorf("%q %s /invite/{token}: %d, want 404 with the invitation page", role, method, res.StatusCode)
 			}
 		}
 	}

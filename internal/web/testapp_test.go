@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,8 +35,17 @@ type testApp struct {
 	dir  string
 	env  map[string]string // settings over the test defaults
 	logs logtest.Buffer    // what foyer logged, across restarts
-	stop func()
+	// clock is the server's clock: the real time until a test moves it.
+	clock testClock
+	stop  func()
 }
+
+// testClock is the real time plus an offset that a test moves forward, so
+// that what expires (an invitation) expires without waiting.
+type testClock struct{ offset atomic.Int64 }
+
+func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // startApp runs foyer with the given events. With smtp set, emails go to a
 // loopback SMTP server; otherwise they are written as .eml files.
@@ -87,6 +97,7 @@ func (ta *testApp) open(t testing.TB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.now = ta.clock.Now
 	a.Start(ctx)
 	ta.app, ta.srv = a, httptest.NewServer(s.Handler())
 	stopped := false
