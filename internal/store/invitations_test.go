@@ -103,8 +103,8 @@ func TestInvitationToken(t *testing.T) {
 }
 
 // TestInvitationReplacedAndDisabled: a new invitation ends the open one and
-// drops its unsent email; a disabled account accepts none; an account that
-// has signed in gets no invitation.
+// drops its unsent email; a password set otherwise ends it too; a disabled
+// account accepts none; an account that has signed in gets no invitation.
 func TestInvitationReplacedAndDisabled(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
@@ -139,6 +139,17 @@ func TestInvitationReplacedAndDisabled(t *testing.T) {
 	}
 	if err := s.Invite(ctx, u.ID, "en", t0.Add(3*time.Hour)); !errors.Is(err, ErrAccountDisabled) {
 		t.Errorf("invite a disabled account: %v", err)
+	}
+	// A password set by an admin or foyer user passwd ends the invitation.
+	if _, err := s.CreateInvitedUser(ctx, "ana@example.org", "Ana", RoleStaff, "en", t0); err != nil {
+		t.Fatal(err)
+	}
+	third := claimInvitation(t, s)
+	if _, err := s.SetPassword(ctx, "ana@example.org", "a long password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AcceptInvitation(ctx, third.Secret, "another long password", t0.Add(time.Hour)); !errors.Is(err, ErrInvitationReplaced) {
+		t.Errorf("accepted after a password was set: %v", err)
 	}
 	if _, err := s.CreateWebSession(ctx, admin.ID); err != nil {
 		t.Fatal(err)

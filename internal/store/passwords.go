@@ -85,6 +85,12 @@ func (s *Store) SetPassword(ctx context.Context, email, password string) (int64,
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM users WHERE email = ?", strings.TrimSpace(email)).Scan(&id); err != nil {
 			return err
 		}
+		// A password set otherwise ends the account's open invitations,
+		// which would overwrite it.
+		if _, err := tx.ExecContext(ctx, "UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+			now(), id); err != nil {
+			return err
+		}
 		return tx.audit(ctx, AuditUserPassword, "", userTarget(id), map[string]Change{"sessions_ended": {After: ended}})
 	})
 	if err != nil {
