@@ -288,13 +288,31 @@ func waitForText(t testing.TB, ctx context.Context, text string) {
 	t.Helper()
 	step, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
-	err := chromedp.Do(step, chromedp.PollFunction[chromedp.Void](`(text) => {`+holdersJS+`
-		return holders(text).some(shown);
-	}`, chromedp.WithPollingArgs(text), chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)))
+	var err error
+	for {
+		err = chromedp.Do(step, chromedp.PollFunction[chromedp.Void](`(text) => {`+holdersJS+`
+			return holders(text).some(shown);
+		}`, chromedp.WithPollingArgs(text), chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)))
+		// A page that is still being replaced by the next one (a link
+		// just clicked) takes its script context with it: poll again in
+		// the new page, until the step's deadline.
+		if err == nil || !pageReplaced(err) || step.Err() != nil {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatalf("the page does not show %q: %v\npage text:\n%s", text, err,
 			evaluate[string](t, ctx, `document.body ? document.body.innerText.slice(0, 3000) : ''`))
 	}
+}
+
+// pageReplaced reports whether err says the page a script ran in went away
+// under it, as it does during a navigation.
+func pageReplaced(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Inspected target navigated or closed")
 }
 
 // TestEventPageInBrowser opens the demo forum's page in German on a desktop
