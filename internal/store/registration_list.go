@@ -212,14 +212,21 @@ func (s *Store) EachRegistration(ctx context.Context, ev *Event, f Filter, fn fu
 		}
 	}
 	cond, args := filterSQL(ev, f)
-	rows, err := tx.QueryContext(ctx, "SELECT "+listColumns+" FROM registrations r WHERE "+cond+" ORDER BY "+orderSQL(f),
+	// The rows are read without ctx: go-sqlite3 steps a query whose
+	// context can end in a goroutine of its own, one per row, which cost
+	// an export of 100,000 rows a third of its time. An ended ctx (the
+	// client went away) is noticed every few hundred rows instead.
+	rows, err := tx.QueryContext(context.WithoutCancel(ctx), "SELECT "+listColumns+" FROM registrations r WHERE "+cond+" ORDER BY "+orderSQL(f),
 		append([]any{ev.Slug}, args...)...)
 	if err != nil {
 		return fmt.Errorf("store: list registrations: %w", err)
 	}
 	defer rows.Close()
 	seats := newSeatReader(ev)
-	for rows.Next() {
+	for n := 0; rows.Next(); n++ {
+		if n%256 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("store: list registrations: %w", ctx.Err())
+		}
 		var pairs, checkedIn sql.NullString
 		r, err := scanRegistration(rows, &pairs, &checkedIn)
 		if err != nil {
