@@ -176,8 +176,8 @@ const exportCacheKiB = 2048
 // EachRegistration calls fn with every registration of ev that f selects,
 // in f's order, f.Limit and f.Offset applied when set. The rows come from
 // one read transaction, a consistent picture however long fn takes, and
-// only one is in memory at a time: exports of any size run in the same
-// memory. An error from fn stops the reading and is returned.
+// only a few hundred are in memory at a time: exports of any size run in
+// the same memory. An error from fn stops the reading and is returned.
 //
 // Registrations come with their seats and the time of their check-in at
 // the entrance, not their last email.
@@ -223,19 +223,26 @@ func (s *Store) EachRegistration(ctx context.Context, ev *Event, f Filter, fn fu
 	}
 	defer rows.Close()
 	seats := newSeatReader(ev)
-	for n := 0; rows.Next(); n++ {
-		if n%256 == 0 && ctx.Err() != nil {
-			return fmt.Errorf("store: list registrations: %w", ctx.Err())
-		}
+	read := func() (*registration.Registration, error) {
 		var pairs, checkedIn sql.NullString
 		r, err := scanRegistration(rows, &pairs, &checkedIn)
 		if err != nil {
-			return fmt.Errorf("store: list registrations: %w", err)
+			return nil, fmt.Errorf("store: list registrations: %w", err)
 		}
 		r.Sessions = seats.read(pairs.String)
 		if checkedIn.Valid {
 			at := parseTime(checkedIn.String)
 			r.CheckedInAt = &at
+		}
+		return r, nil
+	}
+	if whole {
+		return readAhead(ctx, rows, read, fn)
+	}
+	for rows.Next() {
+		r, err := read()
+		if err != nil {
+			return err
 		}
 		if err := fn(r); err != nil {
 			return err

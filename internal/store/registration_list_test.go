@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -348,5 +349,55 @@ func TestSearchFollowsCorrections(t *testing.T) {
 	if find("schafer") != 0 || find("SCHÄFER") != 1 || find("öko") != 1 || find("anna@example.de") != 1 {
 		t.Errorf("search after the correction: schafer %d, SCHÄFER %d, öko %d, email %d",
 			find("schafer"), find("SCHÄFER"), find("öko"), find("anna@example.de"))
+	}
+}
+
+// TestEachRegistrationStops: a whole list read ahead stops where the caller
+// stops it, by an error or by its context, hands over no row after that,
+// and leaves the store usable; a full read gives every row once, in order.
+func TestEachRegistrationStops(t *testing.T) {
+	ctx := context.Background()
+	s, ev := openWithDemo(t)
+	fillRegistrations(t, s, ev, 1000, 1)
+	var ids []int64
+	if err := s.EachRegistration(ctx, ev, Filter{}, func(r *registration.Registration) error {
+		ids = append(ids, r.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 1000 || !slices.IsSorted(ids) || len(slices.Compact(slices.Clone(ids))) != 1000 {
+		t.Fatalf("%d rows, in order %v", len(ids), slices.IsSorted(ids))
+	}
+
+	stop := errors.New("enough")
+	n := 0
+	err := s.EachRegistration(ctx, ev, Filter{}, func(*registration.Registration) error {
+		n++
+		if n == 300 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 300 {
+		t.Errorf("stopped by the caller: %v after %d rows", err, n)
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	n = 0
+	err = s.EachRegistration(cctx, ev, Filter{}, func(*registration.Registration) error {
+		n++
+		if n == 200 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n >= 1000 {
+		t.Errorf("client gone: %v after %d rows", err, n)
+	}
+
+	// The store still reads.
+	if page, total, err := s.ListRegistrations(ctx, ev, Filter{Limit: 10}); err != nil || len(page) != 10 || total != 1000 {
+		t.Fatalf("afterwards: %d of %d, %v", len(page), total, err)
 	}
 }
