@@ -75,11 +75,7 @@ func (s *Server) renderBrand(c echo.Context, ev *store.Event, o programme.Organi
 // saveBrand is POST /admin/events/{slug}/brand, a multipart form: the
 // logo and favicon come as files, stored scaled and without metadata.
 func (s *Server) saveBrand(c echo.Context) error {
-	ev, err := s.adminEvent(c)
-	if err != nil {
-		return err
-	}
-	e, err := editable(ev)
+	ev, e, err := s.editableEvent(c)
 	if err != nil {
 		return err
 	}

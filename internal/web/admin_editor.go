@@ -33,6 +33,17 @@ func editable(ev *store.Event) (*programme.Event, error) {
 	return programme.Decode(data)
 }
 
+// editableEvent is the event of the request's path (adminEvent) with a
+// copy of its programme to change.
+func (s *Server) editableEvent(c echo.Context) (*store.Event, *programme.Event, error) {
+	ev, err := s.adminEvent(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := editable(ev)
+	return ev, e, err
+}
+
 // saveEdited validates and stores a changed programme. Problems come back
 // translated and keyed by place, to show beside the form's fields.
 func (s *Server) saveEdited(c echo.Context, e *programme.Event) (map[string]string, error) {

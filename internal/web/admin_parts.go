@@ -62,11 +62,7 @@ func partPlace(kind string, i int, id string) string { return fmt.Sprintf("%s[%d
 
 func (s *Server) showParts(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ev, err := s.adminEvent(c)
-		if err != nil {
-			return err
-		}
-		e, err := editable(ev)
+		ev, e, err := s.editableEvent(c)
 		if err != nil {
 			return err
 		}
@@ -190,11 +186,7 @@ func sessionDays(e *programme.Event) ([]editorDay, map[string][]string) {
 // id may change), or with delete set, removed.
 func (s *Server) saveParts(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ev, err := s.adminEvent(c)
-		if err != nil {
-			return err
-		}
-		e, err := editable(ev)
+		ev, e, err := s.editableEvent(c)
 		if err != nil {
 			return err
 		}

@@ -91,11 +91,7 @@ func (s *Server) renderSettings(c echo.Context, ev *store.Event, e *programme.Ev
 
 // saveSettings is POST /admin/events/{slug}/programme.
 func (s *Server) saveSettings(c echo.Context) error {
-	ev, err := s.adminEvent(c)
-	if err != nil {
-		return err
-	}
-	e, err := editable(ev)
+	ev, e, err := s.editableEvent(c)
 	if err != nil {
 		return err
 	}
@@ -127,11 +123,7 @@ func (s *Server) saveSettings(c echo.Context) error {
 // setStatus is POST /admin/events/{slug}/status: publish, archive, or back
 // to draft.
 func (s *Server) setStatus(c echo.Context) error {
-	ev, err := s.adminEvent(c)
-	if err != nil {
-		return err
-	}
-	e, err := editable(ev)
+	ev, e, err := s.editableEvent(c)
 	if err != nil {
 		return err
 	}
