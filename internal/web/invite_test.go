@@ -152,6 +152,10 @@ func TestInvitation(t *testing.T) {
 	if mail.Subject != "foyer.test 邀请您加入团队" || !strings.Contains(mail.Text, "李梅，您好：") || !strings.Contains(mail.Text, "角色为“签到人员”") {
 		t.Errorf("Chinese invitation: %q\n%s", mail.Subject, mail.Text)
 	}
+	// No space after a full-width colon.
+	if !strings.Contains(mail.Text, "登录：http://foyer.test/login") || !strings.Contains(mail.HTML, "登录：<a href") {
+		t.Errorf("Chinese invitation: the sign-in address does not follow its colon:\n%s", mail.Text)
+	}
 	ta.clock.Advance(store.InvitationLifetime + time.Minute)
 	mei := browserish(t)
 	if res, page = get(t, mei, ta.srv.URL+expired); res.StatusCode != http.StatusGone || !strings.Contains(page, "邀请已过期") {
