@@ -130,6 +130,7 @@ func head(page string) string {
 
 func TestBrandDefaultsOfTheInstallation(t *testing.T) {
 	plain := programme.Demo(time.Now())
+	plain.Organiser = nil // an event without a brand of its own
 	other := programme.Demo(time.Now())
 	other.Slug = "other"
 	ta := startApp(t, false, plain, other)
