@@ -303,6 +303,24 @@ func Decode(data []byte) (*Event, error) {
 //go:embed forum-demo.json
 var demoJSON []byte
 
+// Move moves every time of the programme that is set (the event's, the
+// registration window's and the sessions') to what to says.
+func (e *Event) Move(to func(time.Time) time.Time) {
+	move := func(t *Time) {
+		if !t.IsZero() {
+			t.Time = to(t.Time)
+		}
+	}
+	move(&e.StartsAt)
+	move(&e.EndsAt)
+	move(&e.Registration.OpensAt)
+	move(&e.Registration.ClosesAt)
+	for i := range e.Sessions {
+		move(&e.Sessions[i].StartsAt)
+		move(&e.Sessions[i].EndsAt)
+	}
+}
+
 // Demo returns the bundled demo forum. If its date has passed (relative to
 // now), it is moved by whole years so that it lies ahead with registration
 // open; its slug stays the same.
@@ -318,18 +336,7 @@ func Demo(now time.Time) *Event {
 	if years == 0 {
 		return e
 	}
-	shift := func(t *Time) {
-		if !t.IsZero() {
-			t.Time = t.AddDate(years, 0, 0)
-		}
-	}
-	shift(&e.StartsAt)
-	shift(&e.EndsAt)
-	shift(&e.Registration.ClosesAt)
-	for i := range e.Sessions {
-		shift(&e.Sessions[i].StartsAt)
-		shift(&e.Sessions[i].EndsAt)
-	}
+	e.Move(func(t time.Time) time.Time { return t.AddDate(years, 0, 0) })
 	// Registration opens now at the latest, so the moved demo takes guests.
 	if e.Registration.OpensAt.After(now) {
 		e.Registration.OpensAt = Time{Time: now.Add(-time.Hour).Truncate(time.Hour).In(e.Location())}

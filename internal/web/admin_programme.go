@@ -203,7 +203,8 @@ func (s *Server) addEvent(c echo.Context) error {
 	if values["clone"] != "" {
 		// The copy moves with its start: sessions keep their place in the day.
 		if start := formTime(form, "starts_at", loc); !start.IsZero() {
-			shiftProgramme(e, start.Sub(e.StartsAt.Time))
+			d := start.Sub(e.StartsAt.Time)
+			e.Move(func(t time.Time) time.Time { return t.Add(d) })
 		}
 	} else {
 		e.StartsAt, e.EndsAt = formTime(form, "starts_at", loc), formTime(form, "ends_at", loc)
@@ -224,23 +225,6 @@ func (s *Server) addEvent(c echo.Context) error {
 		return s.renderNewEvent(c, values, e.Title, problems, http.StatusUnprocessableEntity)
 	}
 	return redirectSaved(c, links.Admin(e.Slug, "programme"))
-}
-
-// shiftProgramme moves every time of a programme by d.
-func shiftProgramme(e *programme.Event, d time.Duration) {
-	move := func(t *programme.Time) {
-		if !t.IsZero() {
-			t.Time = t.Add(d)
-		}
-	}
-	move(&e.StartsAt)
-	move(&e.EndsAt)
-	move(&e.Registration.OpensAt)
-	move(&e.Registration.ClosesAt)
-	for i := range e.Sessions {
-		move(&e.Sessions[i].StartsAt)
-		move(&e.Sessions[i].EndsAt)
-	}
 }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }

@@ -103,15 +103,7 @@ func (s *Server) editRegistration(c echo.Context) error {
 	if raw.Sessions == nil {
 		raw.Sessions = []string{} // none ticked: signed up for none
 	}
-	kind, kindOK := kindOf(c)
-	in, errs := validateAdminInput(raw, ev, l)
-	fields := view.Fields(l, errs)
-	if !kindOK {
-		if fields == nil {
-			fields = map[string]string{}
-		}
-		fields["kind"] = i18n.T(l, "error.filter_kind")
-	}
+	in, kind, fields := checkAdminForm(c, raw, ev, l)
 	if fields != nil {
 		return s.renderRegistrationForm(c, ev, reg, in, kind, fields, http.StatusUnprocessableEntity)
 	}
@@ -129,6 +121,22 @@ func (s *Server) editRegistration(c echo.Context) error {
 	s.app.Log.Info("registration edited", "event", ev.Slug, "registration", reg.ID, "user", currentUser(c).ID)
 	to := links.Admin(ev.Slug, "registrations", strconv.FormatInt(reg.ID, 10))
 	return redirectDone(c, withQuery(to, map[string][]string{"back": {back(c, links.Admin(ev.Slug, "registrations"))}}), "edited", 1)
+}
+
+// checkAdminForm validates an organiser's registration form: the input as
+// the guest's form would take it, the kind, and the problems by field (nil
+// when there are none).
+func checkAdminForm(c echo.Context, raw registration.Input, ev *store.Event, l string) (registration.Input, string, map[string]string) {
+	kind, kindOK := kindOf(c)
+	in, errs := validateAdminInput(raw, ev, l)
+	fields := view.Fields(l, errs)
+	if !kindOK {
+		if fields == nil {
+			fields = map[string]string{}
+		}
+		fields["kind"] = i18n.T(l, "error.filter_kind")
+	}
+	return in, kind, fields
 }
 
 // newRegistrationForm is GET /admin/events/{slug}/registrations/new.
@@ -154,15 +162,7 @@ func (s *Server) addRegistration(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	kind, kindOK := kindOf(c)
-	in, errs := validateAdminInput(raw, ev, l)
-	fields := view.Fields(l, errs)
-	if !kindOK {
-		if fields == nil {
-			fields = map[string]string{}
-		}
-		fields["kind"] = i18n.T(l, "error.filter_kind")
-	}
+	in, kind, fields := checkAdminForm(c, raw, ev, l)
 	if fields != nil {
 		return s.renderRegistrationForm(c, ev, nil, in, kind, fields, http.StatusUnprocessableEntity)
 	}

@@ -111,28 +111,12 @@ func TestMessageToASessionsAttendees(t *testing.T) {
 	}
 }
 
-// shiftEvent moves every time of a programme by d.
-func shiftEvent(e *programme.Event, d time.Duration) {
-	move := func(pt *programme.Time) {
-		if !pt.IsZero() {
-			pt.Time = pt.Add(d)
-		}
-	}
-	move(&e.StartsAt)
-	move(&e.EndsAt)
-	move(&e.Registration.OpensAt)
-	move(&e.Registration.ClosesAt)
-	for i := range e.Sessions {
-		move(&e.Sessions[i].StartsAt)
-		move(&e.Sessions[i].EndsAt)
-	}
-}
-
 func TestReminderGoesOutOnceAcrossRestarts(t *testing.T) {
 	e := smallForum("forum", nil, nil, true)
 	// The reminder (two days before) falls due a few seconds from now.
 	start := time.Now().Add(48*time.Hour + 3*time.Second)
-	shiftEvent(e, start.Sub(e.StartsAt.Time))
+	d := start.Sub(e.StartsAt.Time)
+	e.Move(func(t time.Time) time.Time { return t.Add(d) })
 	e.Registration.OpensAt = programme.Time{Time: time.Now().Add(-time.Hour)}
 	ta := startApp(t, true, e)
 	organiser := ta.token(t, "organiser")

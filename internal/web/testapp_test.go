@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -290,4 +292,50 @@ func statusesAtOnce(t *testing.T, n int, send func(i int) (*http.Response, error
 	}
 	wg.Wait()
 	return statuses
+}
+
+// sendForm sends what a signed-in browser sends for a page: a GET, or a
+// POST of form with the CSRF token. The body is read and closed.
+func sendForm(t *testing.T, c *http.Client, target, method, csrf string, form url.Values) *http.Response {
+	t.Helper()
+	var res *http.Response
+	var err error
+	if method == "GET" {
+		res, err = c.Get(target)
+	} else {
+		values := url.Values{"_csrf": {csrf}}
+		for k, v := range form {
+			values[k] = v
+		}
+		res, err = c.PostForm(target, values)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+// checkRole checks one answer of a role matrix: anonymous visitors are sent
+// to the sign-in page, the roles in denied get 403, the others ok.
+func checkRole(t *testing.T, role string, denied []string, method, path string, res *http.Response, ok int) {
+	t.Helper()
+	switch {
+	case role == "":
+		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
+			t.Errorf("anonymous %s %s: %d to %q, want a redirect to the login page", method, path, res.StatusCode, loc)
+		}
+	case slices.Contains(denied, role):
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s %s %s: %d, want 403", role, method, path, res.StatusCode)
+		}
+	default:
+		if res.StatusCode != ok {
+			t.Errorf("%s %s %s: %d, want %d", role, method, path, res.StatusCode, ok)
+		}
+		if loc := res.Header.Get("Location"); strings.HasPrefix(loc, "/login") {
+			t.Errorf("%s %s %s: sent to the login page", role, method, path)
+		}
+	}
 }
