@@ -3,7 +3,6 @@
 package registration
 
 import (
-	"encoding/json"
 	"net/mail"
 	"slices"
 	"strings"
@@ -390,13 +389,6 @@ func validateAnswers(answers map[string]any, e *programme.Event, errs FieldError
 		}
 	}
 	return out
-}
-
-// DecodeAnswers reads answers stored as JSON.
-func DecodeAnswers(s string) map[string]any {
-	m := map[string]any{}
-	json.Unmarshal([]byte(s), &m)
-	return m
 }
 
 // ValidStatus reports whether s is a registration status.
