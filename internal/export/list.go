@@ -211,17 +211,18 @@ func (l *List) table(rows Rows) table {
 	for _, c := range l.Columns {
 		t.widths = append(t.widths, c.Width)
 	}
-	t.rows = func(emit func([]any) error) error {
-		cells := make([]any, len(l.Columns))
+	t.rows = func(emit func([]cell) error) error {
+		cells := make([]cell, len(l.Columns))
 		return rows(func(r *registration.Registration) error {
 			for i, c := range l.Columns {
+				cells[i] = cell{kind: c.kind}
 				switch c.kind {
 				case numberCell:
-					cells[i] = c.number(r)
+					cells[i].number = c.number(r)
 				case timeCell:
-					cells[i] = c.time(r)
+					cells[i].time = c.time(r)
 				default:
-					cells[i] = c.text(r)
+					cells[i].text = c.text(r)
 				}
 			}
 			return emit(cells)

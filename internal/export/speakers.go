@@ -39,7 +39,7 @@ func (s *Speakers) table() table {
 		t.headers = append(t.headers, s.t("export.col."+c.key))
 		t.widths = append(t.widths, c.width)
 	}
-	t.rows = func(emit func([]any) error) error {
+	t.rows = func(emit func([]cell) error) error {
 		for _, sp := range e.Speakers {
 			var sessions []string
 			for _, se := range e.Sessions {
@@ -55,8 +55,8 @@ func (s *Speakers) table() table {
 			if sp.Country != "" {
 				country = registration.CountryName(l, sp.Country)
 			}
-			err := emit([]any{sp.ID, sp.Name, sp.NativeName, sp.Organisation.In(l, e.DefaultLanguage), sp.JobTitle.In(l, e.DefaultLanguage),
-				country, sp.Email, strings.Join(sessions, "; ")})
+			err := emit(textCells(sp.ID, sp.Name, sp.NativeName, sp.Organisation.In(l, e.DefaultLanguage), sp.JobTitle.In(l, e.DefaultLanguage),
+				country, sp.Email, strings.Join(sessions, "; ")))
 			if err != nil {
 				return err
 			}

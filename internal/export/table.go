@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,15 +13,33 @@ import (
 )
 
 // table is what the CSV and XLSX writers write: a header row, and rows
-// that come one at a time. A cell is a string, an int64 or a time.Time (the
-// zero time is an empty cell); times are written in loc.
+// that come one at a time; times are written in loc.
 type table struct {
 	sheet   string // the XLSX sheet's name
 	title   string // the workbook's title
 	headers []string
 	widths  []float64
 	loc     *time.Location
-	rows    func(emit func(cells []any) error) error
+	rows    func(emit func(cells []cell) error) error
+}
+
+// cell is one cell of a row: text, a whole number or a time (the zero time
+// is an empty cell). A row's cells are one slice filled anew for each row,
+// so that writing a list allocates nothing per cell.
+type cell struct {
+	kind   kind
+	text   string
+	number int64
+	time   time.Time
+}
+
+// textCells is a row of text cells.
+func textCells(texts ...string) []cell {
+	cells := make([]cell, len(texts))
+	for i, s := range texts {
+		cells[i] = cell{text: s}
+	}
+	return cells
 }
 
 // bom is the UTF-8 byte order mark. Excel reads a CSV file as UTF-8 only
@@ -45,20 +64,18 @@ func writeCSV(w io.Writer, t table) error {
 		return err
 	}
 	record := make([]string, len(t.headers))
-	err := t.rows(func(cells []any) error {
-		for i, cell := range cells {
-			switch v := cell.(type) {
-			case string:
-				record[i] = Neutralise(v)
-			case int64:
-				record[i] = fmt.Sprint(v)
-			case time.Time:
+	err := t.rows(func(cells []cell) error {
+		for i, c := range cells {
+			switch c.kind {
+			case numberCell:
+				record[i] = strconv.FormatInt(c.number, 10)
+			case timeCell:
 				record[i] = ""
-				if !v.IsZero() {
-					record[i] = v.In(t.loc).Format("2006-01-02 15:04")
+				if !c.time.IsZero() {
+					record[i] = c.time.In(t.loc).Format("2006-01-02 15:04")
 				}
 			default:
-				record[i] = ""
+				record[i] = Neutralise(c.text)
 			}
 		}
 		return cw.Write(record)
@@ -133,18 +150,22 @@ func writeXLSX(w io.Writer, t table, tmpDir string) error {
 		return fmt.Errorf("export: xlsx: %w", err)
 	}
 	n := 1
-	err = t.rows(func(cells []any) error {
+	err = t.rows(func(cells []cell) error {
 		n++
-		for i, cell := range cells {
-			row[i] = cell
-			if v, ok := cell.(time.Time); ok {
+		for i, c := range cells {
+			switch c.kind {
+			case numberCell:
+				row[i] = c.number
+			case timeCell:
 				row[i] = nil
-				if !v.IsZero() {
+				if !c.time.IsZero() {
 					// Whole seconds: a spreadsheet rounds a fraction of a
 					// second up, so 10:06:59.7 would show as 10:07 while
 					// the CSV and the pages say 10:06.
-					row[i] = excelize.Cell{StyleID: date, Value: v.In(t.loc).Truncate(time.Second)}
+					row[i] = excelize.Cell{StyleID: date, Value: c.time.In(t.loc).Truncate(time.Second)}
 				}
+			default:
+				row[i] = c.text
 			}
 		}
 		ref, err := excelize.CoordinatesToCellName(1, n)

@@ -223,9 +223,10 @@ func (s *Store) EachRegistration(ctx context.Context, ev *Event, f Filter, fn fu
 	}
 	defer rows.Close()
 	seats := newSeatReader(ev)
+	var pairs, checkedIn sql.NullString
+	scanner := newRegistrationScanner(&pairs, &checkedIn)
 	read := func() (*registration.Registration, error) {
-		var pairs, checkedIn sql.NullString
-		r, err := scanRegistration(rows, &pairs, &checkedIn)
+		r, err := scanner.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: list registrations: %w", err)
 		}
