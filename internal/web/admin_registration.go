@@ -88,35 +88,17 @@ func (s *Server) registrationActionPage(action string) echo.HandlerFunc {
 		if (action == "cancel" || action == "reject") && c.FormValue("confirm") != "yes" {
 			return s.renderRegistration(c, ev, reg, http.StatusOK, action, "")
 		}
-		ctx := c.Request().Context()
-		switch action {
-		case "approve":
-			err = s.app.Store.Approve(ctx, ev, reg.ID)
-		case "reject":
-			err = s.app.Store.Reject(ctx, ev, reg.ID)
-		case "cancel":
-			err = s.app.Store.Cancel(ctx, ev, reg.ID)
-		case "resend":
-			if reg.Email == "" {
-				return s.renderRegistration(c, ev, reg, http.StatusConflict, "", i18n.T(l, "admin.reg.no_email"))
-			}
-			err = s.app.Store.Resend(ctx, reg.ID)
+		if action == "resend" && reg.Email == "" {
+			return s.renderRegistration(c, ev, reg, http.StatusConflict, "", i18n.T(l, "admin.reg.no_email"))
 		}
-		var msg string
-		switch {
-		case errors.Is(err, store.ErrNotLive):
-			msg = i18n.T(l, "error.not_live")
-		case errors.Is(err, store.ErrFull):
-			msg = i18n.T(l, "error.event_full")
-		case errors.Is(err, store.ErrConflict):
-			msg = i18n.T(l, "error.not_pending")
-		case err != nil:
+		err = s.actOnRegistration(c, ev, reg, action)
+		var refused *Problem
+		if errors.As(err, &refused) {
+			return s.renderRegistration(c, ev, reg, refused.Status, "", refused.Message)
+		}
+		if err != nil {
 			return err
 		}
-		if msg != "" {
-			return s.renderRegistration(c, ev, reg, http.StatusConflict, "", msg)
-		}
-		s.app.Log.Info("registration "+action, "event", ev.Slug, "registration", reg.ID, "user", currentUser(c).ID)
 		done := map[string]string{"approve": "approved", "reject": "rejected", "cancel": "cancelled", "resend": "resent"}[action]
 		to := links.Admin(ev.Slug, "registrations", strconv.FormatInt(reg.ID, 10))
 		if b := c.FormValue("back"); b != "" && safeNext(b) == b {
@@ -124,6 +106,37 @@ func (s *Server) registrationActionPage(action string) echo.HandlerFunc {
 		}
 		return redirectDone(c, to, done, 1)
 	}
+}
+
+// actOnRegistration approves, rejects, cancels or resends a registration for
+// an organiser, from its page or the API, and logs who did it. A refusal the
+// organiser can act on (the event not live or full, the registration no longer
+// pending) comes back as a *Problem.
+func (s *Server) actOnRegistration(c echo.Context, ev *store.Event, reg *registration.Registration, action string) error {
+	ctx := c.Request().Context()
+	var err error
+	switch action {
+	case "approve":
+		err = s.app.Store.Approve(ctx, ev, reg.ID)
+	case "reject":
+		err = s.app.Store.Reject(ctx, ev, reg.ID)
+	case "cancel":
+		err = s.app.Store.Cancel(ctx, ev, reg.ID)
+	case "resend":
+		err = s.app.Store.Resend(ctx, reg.ID)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotLive):
+		return problem(c, http.StatusConflict, "not_live")
+	case errors.Is(err, store.ErrFull):
+		return problem(c, http.StatusConflict, "event_full")
+	case errors.Is(err, store.ErrConflict):
+		return problem(c, http.StatusConflict, "not_pending")
+	case err != nil:
+		return err
+	}
+	s.app.Log.Info("registration "+action, "event", ev.Slug, "registration", reg.ID, "user", currentUser(c).ID)
+	return nil
 }
 
 // registrationQR is GET /admin/events/{slug}/registrations/{id}/qr.png: the

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -112,29 +111,10 @@ func (s *Server) registrationAction(action string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := c.Request().Context()
-		switch action {
-		case "cancel":
-			err = s.app.Store.Cancel(ctx, ev, reg.ID)
-		case "approve":
-			err = s.app.Store.Approve(ctx, ev, reg.ID)
-		case "reject":
-			err = s.app.Store.Reject(ctx, ev, reg.ID)
-		case "resend":
-			err = s.app.Store.Resend(ctx, reg.ID)
-		}
-		switch {
-		case errors.Is(err, store.ErrNotLive):
-			return problem(c, http.StatusConflict, "not_live")
-		case errors.Is(err, store.ErrFull):
-			return problem(c, http.StatusConflict, "event_full")
-		case errors.Is(err, store.ErrConflict):
-			return problem(c, http.StatusConflict, "not_pending")
-		case err != nil:
+		if err := s.actOnRegistration(c, ev, reg, action); err != nil {
 			return err
 		}
-		s.app.Log.Info("registration "+action, "event", ev.Slug, "registration", reg.ID, "user", currentUser(c).ID)
-		reg, err = s.app.Store.GetRegistration(ctx, reg.ID)
+		reg, err = s.app.Store.GetRegistration(c.Request().Context(), reg.ID)
 		if err != nil {
 			return err
 		}
