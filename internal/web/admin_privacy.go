@@ -24,14 +24,9 @@ func (s *Server) adminPurge(c echo.Context) error {
 	if strings.TrimSpace(c.FormValue("confirm")) != ev.Slug {
 		return problem(c, http.StatusUnprocessableEntity, "purge_confirm", ev.Slug)
 	}
-	n, err := s.app.Store.PurgeEvent(ctx, ev)
-	if errors.Is(err, store.ErrNotOver) {
-		return problem(c, http.StatusConflict, "event_not_over")
-	}
-	if err != nil {
+	if _, err := s.purgeGuests(c, ev); err != nil {
 		return err
 	}
-	s.app.Log.Info("event purged", "event", ev.Slug, "anonymised", n, "user", currentUser(c).ID)
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }
 

@@ -91,13 +91,23 @@ func (s *Server) purgeEvent(c echo.Context) error {
 		p.Fields = map[string]string{"confirm": i18n.T(lang(c), "privacy.error.confirm", ev.Slug)}
 		return p
 	}
-	n, err := s.app.Store.PurgeEvent(ctx, ev)
-	if errors.Is(err, store.ErrNotOver) {
-		return problem(c, http.StatusConflict, "event_not_over")
-	}
+	n, err := s.purgeGuests(c, ev)
 	if err != nil {
 		return err
 	}
-	s.app.Log.Info("event purged", "event", ev.Slug, "anonymised", n, "user", currentUser(c).ID)
 	return c.JSON(http.StatusOK, map[string]int{"anonymised": n})
+}
+
+// purgeGuests removes the personal data of every guest of an event that is
+// over, for the organiser's form and the API alike, and logs who did it.
+func (s *Server) purgeGuests(c echo.Context, ev *store.Event) (int, error) {
+	n, err := s.app.Store.PurgeEvent(c.Request().Context(), ev)
+	if errors.Is(err, store.ErrNotOver) {
+		return 0, problem(c, http.StatusConflict, "event_not_over")
+	}
+	if err != nil {
+		return 0, err
+	}
+	s.app.Log.Info("event purged", "event", ev.Slug, "anonymised", n, "user", currentUser(c).ID)
+	return n, nil
 }
