@@ -110,14 +110,7 @@ func (s *Server) saveSettings(c echo.Context) error {
 	e.Registration.Waitlist = form.Get("waitlist") != ""
 	e.Registration.OpensAt, e.Registration.ClosesAt = formTime(form, "opens_at", loc), formTime(form, "closes_at", loc)
 	e.Registration.ReminderDays, e.Registration.RetentionDays = formInt(form, "reminder_days"), formInt(form, "retention_days")
-	problems, err := s.saveEdited(c, e)
-	if err != nil {
-		return err
-	}
-	if problems != nil {
-		return s.renderSettings(c, ev, e, problems, http.StatusUnprocessableEntity)
-	}
-	return redirectSaved(c, links.Admin(ev.Slug, "programme"))
+	return s.saveSettingsPage(c, ev, e)
 }
 
 // setStatus is POST /admin/events/{slug}/status: publish, archive, or back
@@ -128,14 +121,7 @@ func (s *Server) setStatus(c echo.Context) error {
 		return err
 	}
 	e.Status = c.FormValue("status")
-	problems, err := s.saveEdited(c, e)
-	if err != nil {
-		return err
-	}
-	if problems != nil {
-		return s.renderSettings(c, ev, e, problems, http.StatusUnprocessableEntity)
-	}
-	return redirectSaved(c, links.Admin(ev.Slug, "programme"))
+	return s.saveSettingsPage(c, ev, e)
 }
 
 // newEventPage creates an event, empty or as a copy of another.
@@ -228,3 +214,16 @@ func (s *Server) addEvent(c echo.Context) error {
 }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }
+
+// saveSettingsPage saves the event edited on the settings page and goes back
+// to it, or shows the page again with what stopped the save.
+func (s *Server) saveSettingsPage(c echo.Context, ev *store.Event, e *programme.Event) error {
+	problems, err := s.saveEdited(c, e)
+	if err != nil {
+		return err
+	}
+	if problems != nil {
+		return s.renderSettings(c, ev, e, problems, http.StatusUnprocessableEntity)
+	}
+	return redirectSaved(c, links.Admin(ev.Slug, "programme"))
+}
