@@ -164,6 +164,16 @@ func (s *Server) login(c echo.Context) error {
 	if err := s.app.Store.ClearLoginFailures(ctx, email); err != nil {
 		return err
 	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	s.app.Log.Info("signed in", "user", u.ID)
+	return c.Redirect(http.StatusSeeOther, landing(u, next))
+}
+
+// startSession signs u in in this browser: a new session, in a cookie that
+// scripts cannot read.
+func (s *Server) startSession(c echo.Context, u *store.User) error {
 	id, err := s.app.Store.CreateWebSession(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -172,11 +182,16 @@ func (s *Server) login(c echo.Context) error {
 		Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: isTLS(c), Expires: time.Now().Add(store.SessionLifetime),
 	})
-	s.app.Log.Info("signed in", "user", u.ID)
+	return nil
+}
+
+// landing is where a user goes once signed in: next, or the admin pages for
+// organisers who asked for nothing in particular.
+func landing(u *store.User, next string) string {
 	if next == "/" && u.Can(store.RoleOrganiser) {
-		next = "/admin"
+		return "/admin"
 	}
-	return c.Redirect(http.StatusSeeOther, next)
+	return next
 }
 
 // loginLocked answers a sign-in for a locked name: 429 with Retry-After,

@@ -113,20 +113,11 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 		p.State = state
 		return s.render(c, status, "invite", p)
 	}
-	id, err := s.app.Store.CreateWebSession(ctx, u.ID)
-	if err != nil {
+	if err := s.startSession(c, u); err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{
-		Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: isTLS(c), Expires: time.Now().Add(store.SessionLifetime),
-	})
 	s.app.Log.Info("invitation accepted", "user", u.ID)
-	next := "/"
-	if u.Can(store.RoleOrganiser) {
-		next = "/admin"
-	}
-	return c.Redirect(http.StatusSeeOther, next)
+	return c.Redirect(http.StatusSeeOther, landing(u, "/"))
 }
 
 // noStore keeps a page with a secret in its address out of caches.
