@@ -24,14 +24,23 @@ func Date(lang string, t time.Time) string {
 	return t.Format("Monday, 2 January 2006")
 }
 
+// Day writes a day briefly, for tables: "13 Apr 2027", "13.04.2027",
+// "2027-04-13". The time keeps its zone.
+func Day(lang string, t time.Time) string {
+	switch lang {
+	case "de":
+		return t.Format("02.01.2006")
+	case "zh":
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2 Jan 2006")
+}
+
 // Stamp writes a moment briefly, for tables and histories: "13 Apr 2027,
 // 09:15", "13.04.2027, 09:15", "2027-04-13 09:15". The time keeps its zone.
 func Stamp(lang string, t time.Time) string {
-	switch lang {
-	case "de":
-		return t.Format("02.01.2006, 15:04")
-	case "zh":
-		return t.Format("2006-01-02 15:04")
+	if lang == "zh" {
+		return Day(lang, t) + t.Format(" 15:04")
 	}
-	return t.Format("2 Jan 2006, 15:04")
+	return Day(lang, t) + t.Format(", 15:04")
 }

@@ -39,7 +39,7 @@ func overTime(l string, ev *store.Event, d *store.Dashboard) figureChart {
 		perDay = append(perDay, h.N)
 	}
 	for i, p := range days {
-		c.Rows = append(c.Rows, []string{dayText(l, p.At), fmt.Sprint(perDay[i]), fmt.Sprint(p.Value)})
+		c.Rows = append(c.Rows, []string{i18n.Day(l, p.At), fmt.Sprint(perDay[i]), fmt.Sprint(p.Value)})
 	}
 	if len(days) == 0 {
 		c.Empty = t("admin.dash.nothing_yet")
@@ -49,17 +49,6 @@ func overTime(l string, ev *store.Event, d *store.Dashboard) figureChart {
 	days = append([]chart.Point{{At: days[0].At.AddDate(0, 0, -1)}}, days...)
 	c.SVG = template.HTML(chart.Line(title, t("admin.dash.over_time_desc", total, i18n.Date(l, days[len(days)-1].At)), dateLayout(l), days))
 	return c
-}
-
-// dayText writes a day for a table, as the language does.
-func dayText(l string, t time.Time) string {
-	switch l {
-	case "de":
-		return t.Format("02.01.2006")
-	case "zh":
-		return t.Format("2006-01-02")
-	}
-	return t.Format("2 Jan 2006")
 }
 
 // dateLayout writes a day briefly, for an axis, as the language does.
