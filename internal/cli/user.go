@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/foyer-events/foyer/internal/app"
 	"github.com/foyer-events/foyer/internal/store"
 )
 
@@ -44,11 +45,7 @@ func userAdd(ctx context.Context, env Env, args []string) error {
 	case !store.ValidRole(*role):
 		return usageError("--role: must be admin, organiser or staff")
 	}
-	password, err := readPassword(env)
-	if err != nil {
-		return err
-	}
-	a, err := open(ctx, env)
+	a, password, err := openWithPassword(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -75,11 +72,7 @@ func userPasswd(ctx context.Context, env Env, args []string) error {
 	if !strings.Contains(*email, "@") {
 		return usageError("--email: an email address is required")
 	}
-	password, err := readPassword(env)
-	if err != nil {
-		return err
-	}
-	a, err := open(ctx, env)
+	a, password, err := openWithPassword(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -93,6 +86,17 @@ func userPasswd(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "password set for %s; %d signed-in browsers signed out (API tokens stay valid)\n", *email, ended)
 	return nil
+}
+
+// openWithPassword reads the new password from stdin and opens foyer's data;
+// a password the rules refuse opens nothing.
+func openWithPassword(ctx context.Context, env Env) (*app.App, string, error) {
+	password, err := readPassword(env)
+	if err != nil {
+		return nil, "", err
+	}
+	a, err := open(ctx, env)
+	return a, password, err
 }
 
 // readPassword reads one line from stdin and checks it against the
