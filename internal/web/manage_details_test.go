@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestManageCorrections: on the manage page a guest corrects their details
@@ -14,20 +13,11 @@ import (
 func TestManageCorrections(t *testing.T) {
 	ta := startApp(t, true, smallForum("forum", nil, intp(10), true))
 	c := browserish(t)
-	values := url.Values{"first_name": {"Anna"}, "last_name": {"Schmidt"}, "email": {"anna@example.de"}, "language": {"de"},
-		"consent": {"yes"}, "q.industry": {"research"}, "sessions": {"ws-maintenance"}, "country": {"DE"}}
 	// The form asks the event's questions under their own heading.
 	if _, page := get(t, c, ta.srv.URL+"/events/forum/register?lang=de"); !strings.Contains(page, "<legend>Einige Fragen</legend>") || !strings.Contains(page, `name="q.industry"`) {
 		t.Error("the registration form lacks the event's questions under their heading")
 	}
-	if res, _ := submitForm(t, c, ta.srv.URL, "/events/forum/register?lang=de", "/events/forum/register", values); res.StatusCode != 200 {
-		t.Fatalf("register: %d", res.StatusCode)
-	}
-	m, err := ta.smtp.WaitFor(t, 1, 20*time.Second)[0].Parse()
-	if err != nil {
-		t.Fatal(err)
-	}
-	link := manageLink.FindStringSubmatch(m.Text)[1]
+	link := registerAnna(t, ta, c)
 
 	// A wrong correction: the form comes back open, with the reason in
 	// German at the field and what the guest typed.

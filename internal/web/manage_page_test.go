@@ -14,17 +14,7 @@ import (
 func TestManagePage(t *testing.T) {
 	ta := startApp(t, true, smallForum("forum", nil, intp(1), true))
 	c := browserish(t)
-	values := url.Values{"first_name": {"Anna"}, "last_name": {"Schmidt"}, "email": {"anna@example.de"}, "language": {"de"},
-		"consent": {"yes"}, "q.industry": {"research"}, "sessions": {"ws-maintenance"}, "country": {"DE"}}
-	res, _ := submitForm(t, c, ta.srv.URL, "/events/forum/register?lang=de", "/events/forum/register", values)
-	if res.StatusCode != 200 {
-		t.Fatalf("register: %d", res.StatusCode)
-	}
-	p, err := ta.smtp.WaitFor(t, 1, 20*time.Second)[0].Parse()
-	if err != nil {
-		t.Fatal(err)
-	}
-	link := manageLink.FindStringSubmatch(p.Text)[1]
+	link := registerAnna(t, ta, c)
 	res, page := get(t, c, ta.srv.URL+link)
 	for _, want := range []string{"Bestätigt", "Anna", "ticket.png", "Vorausschauende Wartung", "Deutschland"} {
 		if !strings.Contains(page, want) {
@@ -63,8 +53,7 @@ func TestManagePage(t *testing.T) {
 	}
 
 	// A POST without the CSRF token is refused.
-	values.Del("_csrf")
-	res, err = c.PostForm(ta.srv.URL+"/events/forum/register", values)
+	res, err := c.PostForm(ta.srv.URL+"/events/forum/register", annasForm())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -256,6 +256,27 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 // manageLink finds the manage link in an email sent with FOYER_BASE_URL http://foyer.test.
 var manageLink = regexp.MustCompile(`http://foyer\.test(/m/[A-Za-z0-9_-]+)`)
 
+// annasForm is the German registration form of smallForum as Anna Schmidt
+// fills it in: the workshop, and an answer to the event's question.
+func annasForm() url.Values {
+	return url.Values{"first_name": {"Anna"}, "last_name": {"Schmidt"}, "email": {"anna@example.de"}, "language": {"de"},
+		"consent": {"yes"}, "q.industry": {"research"}, "sessions": {"ws-maintenance"}, "country": {"DE"}}
+}
+
+// registerAnna sends annasForm to the event "forum" as its first guest, waits
+// for the confirmation email and returns the path of the manage link in it.
+func registerAnna(t *testing.T, ta *testApp, c *http.Client) string {
+	t.Helper()
+	if res, _ := submitForm(t, c, ta.srv.URL, "/events/forum/register?lang=de", "/events/forum/register", annasForm()); res.StatusCode != http.StatusOK {
+		t.Fatalf("register: %d", res.StatusCode)
+	}
+	m, err := ta.smtp.WaitFor(t, 1, 20*time.Second)[0].Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return manageLink.FindStringSubmatch(m.Text)[1]
+}
+
 // readOnly opens the app's database read-only, as any SQLite tool would, for
 // checks of what no page or API shows.
 func (ta *testApp) readOnly(t *testing.T) *sql.DB {
