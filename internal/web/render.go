@@ -179,19 +179,19 @@ func loadViews() (*views, error) {
 	for name, fn := range view.Funcs() {
 		funcs[name] = fn
 	}
-	base := template.New("").Funcs(funcs)
+	lib := template.New("").Funcs(funcs)
 	shared, err := fs.Glob(foyer.Views, "views/*.html")
 	if err != nil {
 		return nil, err
 	}
 	partials, _ := fs.Glob(foyer.Views, "views/partials/*.html")
-	if base, err = base.ParseFS(foyer.Views, append(shared, partials...)...); err != nil {
+	if lib, err = lib.ParseFS(foyer.Views, append(shared, partials...)...); err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
 	for _, dir := range []string{"public", "admin", "checkin"} {
 		files, _ := fs.Glob(foyer.Views, "views/"+dir+"/*.html")
 		for _, f := range files {
-			t, err := template.Must(base.Clone()).ParseFS(foyer.Views, f)
+			t, err := pageSet(lib, funcs, f)
 			if err != nil {
 				return nil, fmt.Errorf("web: parse %s: %w", f, err)
 			}
