@@ -8,7 +8,8 @@ import (
 )
 
 // pageSet returns the template set of one page file: its own templates,
-// then copies of the layout and of just those partials of lib that it
+// then copies of the layout (unless the page is a "sheet" for paper, which
+// renderBytes runs instead) and of just those partials of lib that it
 // uses, directly or through another. A page's own definition of a block
 // ("title", "head", "nav") is kept over the layout's.
 //
@@ -20,7 +21,10 @@ func pageSet(lib *template.Template, funcs template.FuncMap, file string) (*temp
 	if err != nil {
 		return nil, err
 	}
-	queue := []string{"layout"}
+	var queue []string
+	if t.Lookup("sheet") == nil {
+		queue = append(queue, "layout") // a page for paper brings its own frame
+	}
 	for _, own := range t.Templates() {
 		if own.Tree != nil {
 			queue = append(queue, own.Name())
