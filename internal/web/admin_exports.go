@@ -24,7 +24,7 @@ func (s *Server) showExports(c echo.Context) error {
 		return err
 	}
 	l := lang(c)
-	frame, err := s.adminPageOf(c, ev, "exports", i18n.T(l, "admin.nav.exports")+" – "+ev.Title.In(l, ev.DefaultLanguage))
+	frame, err := s.adminPageOf(c, ev, "exports", eventPageTitle(l, "admin.nav.exports", ev))
 	if err != nil {
 		return err
 	}

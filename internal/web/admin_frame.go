@@ -68,6 +68,12 @@ type adminAlert struct {
 	LinkText string
 }
 
+// eventPageTitle titles a page of ev's section: what the page shows (the
+// catalogue's key), then the event's name.
+func eventPageTitle(l, key string, ev *store.Event) string {
+	return i18n.T(l, key) + " – " + ev.Title.In(l, ev.DefaultLanguage)
+}
+
 // adminPageOf builds the frame for a page of ev's section (ev nil: the
 // overview), titled title.
 func (s *Server) adminPageOf(c echo.Context, ev *store.Event, section, title string) (adminFrame, error) {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/links"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
@@ -43,7 +42,7 @@ func (s *Server) showOutbox(c echo.Context) error {
 		return err
 	}
 	l := lang(c)
-	frame, err := s.adminPageOf(c, ev, "outbox", i18n.T(l, "admin.nav.outbox")+" – "+ev.Title.In(l, ev.DefaultLanguage))
+	frame, err := s.adminPageOf(c, ev, "outbox", eventPageTitle(l, "admin.nav.outbox", ev))
 	if err != nil {
 		return err
 	}

@@ -111,7 +111,7 @@ func (s *Server) showBadges(c echo.Context) error {
 	}
 	l := lang(c)
 	ctx := c.Request().Context()
-	p := &badgesPage{Page: s.page(c, i18n.T(l, "admin.badges.title")+" – "+ev.Title.In(l, ev.DefaultLanguage)), Event: ev,
+	p := &badgesPage{Page: s.page(c, eventPageTitle(l, "admin.badges.title", ev)), Event: ev,
 		Fallback: ev.DefaultLanguage}
 	if p.Total, err = s.app.Store.CountRegistrations(ctx, ev, f); err != nil {
 		return err

@@ -68,7 +68,7 @@ func (s *Server) showRegistrations(c echo.Context) error {
 		return err
 	}
 	l := lang(c)
-	frame, err := s.adminPageOf(c, ev, "registrations", i18n.T(l, "admin.nav.registrations")+" – "+ev.Title.In(l, ev.DefaultLanguage))
+	frame, err := s.adminPageOf(c, ev, "registrations", eventPageTitle(l, "admin.nav.registrations", ev))
 	if err != nil {
 		return err
 	}
