@@ -88,15 +88,11 @@ func TestFaults(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			srv := mailtest.Start(t, c.server...)
-			cfg, err := config.ParseSMTPURL(srv.URL())
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := &mail.SMTPSender{SMTP: cfg, TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second}
+			s := urlSender(t, srv)
 			c.setup(srv, s)
 			var steps []step
 			m, _ := confirmation(t)
-			err = s.SendTraced(context.Background(), m, tracer(&steps))
+			err := s.SendTraced(context.Background(), m, tracer(&steps))
 			if got := mail.FaultOf(err); got != c.fault || mail.Permanent(err) {
 				t.Errorf("err %v: fault %q, permanent %v; want %q, temporary", err, got, mail.Permanent(err), c.fault)
 			}
@@ -116,8 +112,7 @@ func TestFaults(t *testing.T) {
 // and quits, and sends nothing; each step says what it did.
 func TestProbe(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.WithSTARTTLS(), mailtest.WithTestCA(), mailtest.WithAuth("foyer", "right"))
-	cfg, _ := config.ParseSMTPURL(srv.URL())
-	s := &mail.SMTPSender{SMTP: cfg, TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second}
+	s := urlSender(t, srv)
 	var steps []step
 	if err := s.Probe(context.Background(), tracer(&steps)); err != nil {
 		t.Fatal(err)
@@ -202,8 +197,7 @@ func TestRecipientRefused(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			srv := mailtest.Start(t, c.server...)
 			srv.SetReject(550, "5.1.1 no such user")
-			cfg, _ := config.ParseSMTPURL(srv.URL())
-			s := &mail.SMTPSender{SMTP: cfg, TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second}
+			s := urlSender(t, srv)
 			m, _ := confirmation(t)
 			var steps []step
 			err := s.SendTraced(context.Background(), m, tracer(&steps))
@@ -224,8 +218,8 @@ func TestRecipientRefused(t *testing.T) {
 // sender, and the others go out.
 func TestSendConcurrentOutcomes(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.WithSTARTTLS(), mailtest.WithTestCA(), mailtest.WithAuth("foyer", "right"))
-	cfg, _ := config.ParseSMTPURL(srv.URL())
-	s := &mail.SMTPSender{SMTP: cfg, TLSConfig: srv.TLSConfig(), Timeout: 10 * time.Second}
+	s := urlSender(t, srv)
+	s.Timeout = 10 * time.Second
 	const n = 16
 	for i := 0; i < n; i += 2 {
 		srv.RejectRecipient(fmt.Sprintf("guest%d@example.com", i), 550, "5.1.1 no such user")

@@ -64,6 +64,17 @@ func plainSender(srv *mailtest.Server) *mail.SMTPSender {
 	}
 }
 
+// urlSender is a sender set up from the server's address as FOYER_SMTP_URL
+// sets it up, trusting the server's test certificate.
+func urlSender(t *testing.T, srv *mailtest.Server) *mail.SMTPSender {
+	t.Helper()
+	cfg, err := config.ParseSMTPURL(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &mail.SMTPSender{SMTP: cfg, TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second}
+}
+
 func TestSendConfirmation(t *testing.T) {
 	srv := mailtest.Start(t)
 	m, code := confirmation(t)
@@ -169,14 +180,10 @@ func TestSendTLS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := mailtest.Start(t, tt.opt, mailtest.WithAuth("foyer", "s3cret"))
-			cfg, err := config.ParseSMTPURL(srv.URL())
-			if err != nil {
-				t.Fatal(err)
+			s := urlSender(t, srv)
+			if s.SMTP.TLS != tt.mode {
+				t.Fatalf("URL %s gives tls=%s", srv.URL(), s.SMTP.TLS)
 			}
-			if cfg.TLS != tt.mode {
-				t.Fatalf("URL %s gives tls=%s", srv.URL(), cfg.TLS)
-			}
-			s := &mail.SMTPSender{SMTP: cfg, TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second}
 			m, code := confirmation(t)
 			if err := s.Send(context.Background(), m); err != nil {
 				t.Fatal(err)
@@ -190,7 +197,7 @@ func TestSendTLS(t *testing.T) {
 			// Without the test certificate in the trust store the
 			// handshake fails: a setup problem, not the message's.
 			s.TLSConfig = nil
-			err = s.Send(context.Background(), m)
+			err := s.Send(context.Background(), m)
 			if err == nil || mail.Permanent(err) {
 				t.Errorf("untrusted certificate: err %v, permanent %v", err, mail.Permanent(err))
 			}
