@@ -8,11 +8,7 @@ import (
 
 func TestLoginThrottleWindow(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t)
 	u, err := s.CreateUser(ctx, "door@example.org", "Door", RoleStaff, "a long password")
 	if err != nil {
 		t.Fatal(err)

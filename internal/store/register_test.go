@@ -30,11 +30,7 @@ func processCPU() time.Duration {
 // per registration beside the wall clock.
 func BenchmarkRegister(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(b)
 	e := programme.Demo(time.Now())
 	e.Capacity = nil
 	var session string
@@ -44,13 +40,7 @@ func BenchmarkRegister(b *testing.B) {
 			break
 		}
 	}
-	if _, err := s.SaveEvent(ctx, e); err != nil {
-		b.Fatal(err)
-	}
-	ev, err := s.GetEvent(ctx, e.Slug)
-	if err != nil {
-		b.Fatal(err)
-	}
+	ev := saveEvent(b, s, e)
 	var next atomic.Int64
 	input := func(i int64) registration.Input {
 		r := rand.Uint64()
@@ -100,13 +90,7 @@ func TestRegistrationIDs(t *testing.T) {
 	e := programme.Demo(time.Now())
 	ten := 10
 	e.Capacity = &ten
-	if _, err := s.SaveEvent(ctx, e); err != nil {
-		t.Fatal(err)
-	}
-	ev, err := s.GetEvent(ctx, programme.Demo(time.Now()).Slug)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := saveEvent(t, s, e)
 	guest := func(n int) registration.Input {
 		return registration.Input{FirstName: "Guest", LastName: fmt.Sprint(n), Email: fmt.Sprintf("guest%d@example.org", n),
 			Country: "DE", Language: "en", Answers: map[string]any{"industry": "research"}, Consent: true}

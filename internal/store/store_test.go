@@ -104,13 +104,7 @@ func TestMailQueuedHook(t *testing.T) {
 	var calls atomic.Int32
 	s.OnMailQueued(func() { calls.Add(1) })
 	e := programme.Demo(time.Now())
-	if _, err := s.SaveEvent(ctx, e); err != nil {
-		t.Fatal(err)
-	}
-	ev, err := s.GetEvent(ctx, e.Slug)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := saveEvent(t, s, e)
 	steps := []struct {
 		name string
 		do   func() error
@@ -139,7 +133,7 @@ func TestMailQueuedHook(t *testing.T) {
 }
 
 // openStore opens a new database for one test.
-func openStore(t *testing.T) *Store {
+func openStore(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), t.TempDir())
 	if err != nil {
@@ -147,6 +141,20 @@ func openStore(t *testing.T) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// saveEvent saves e as a new event and returns it as the store reads it back.
+func saveEvent(t testing.TB, s *Store, e *programme.Event) *Event {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.SaveEvent(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := s.GetEvent(ctx, e.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
 }
 
 // TestParseTime: the hand-written reader of stored times agrees with
