@@ -22,24 +22,6 @@ import (
 	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
-// adminViewports are the widths the organiser pages are looked at: a phone
-// and a laptop.
-var adminViewports = []struct {
-	name          string
-	width, height int64
-	mobile        bool
-}{{"390", 390, 844, true}, {"1366", 1366, 900, false}}
-
-// viewport sets the tab's size.
-func viewport(t testing.TB, ctx context.Context, width, height int64, mobile bool) {
-	t.Helper()
-	if mobile {
-		browse(t, ctx, chromedp.EmulateViewport(width, height, chromedp.EmulateScale(2), chromedp.EmulateMobile))
-	} else {
-		browse(t, ctx, chromedp.EmulateViewport(width, height))
-	}
-}
-
 // catalogueKey is a key of the catalogue shown where its words belong.
 var catalogueKey = regexp.MustCompile(`\b(admin|export|kind|status|error|seat|reg|name|salutation)\.[a-z_]+(\.[a-z_]+)*\b`)
 
@@ -98,8 +80,8 @@ func TestAdminScreens(t *testing.T) {
 		{"outbox", base + "/outbox"},
 		{"exports", base + "/exports"},
 	}
-	for _, vp := range adminViewports {
-		viewport(t, ctx, vp.width, vp.height, vp.mobile)
+	for _, vp := range screenSizes {
+		setViewport(t, ctx, vp.width, vp.height, vp.mobile)
 		for _, lang := range []string{"en", "de", "zh"} {
 			for _, p := range pages {
 				sep := "?"
@@ -108,7 +90,7 @@ func TestAdminScreens(t *testing.T) {
 				}
 				navigate(t, ctx, in.URL+p.path+sep+"lang="+lang, http.StatusOK)
 				name := fmt.Sprintf("admin-%s-%s-%s", p.name, lang, vp.name)
-				checkPage(t, ctx, name, vp.width)
+				checkPage(t, ctx, name, int64(vp.width))
 				screenshot(t, ctx, name)
 			}
 		}
@@ -123,8 +105,7 @@ func TestAdminScreens(t *testing.T) {
 func TestOrganiserInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := newBrowser(t)
-	smtp := mailtest.Start(t)
-	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL()}})
+	in, smtp := startDemoWithMail(t)
 	registerGuests(t, in, 20)
 	in.api(t, "POST", "/api/v1/events/"+demoSlug+"/registrations", "", map[string]any{
 		"first_name": "Özlem", "last_name": "Yıldırım", "email": "oezlem@example.de", "organisation": "Fraunhofer IPA",
@@ -134,7 +115,7 @@ func TestOrganiserInBrowser(t *testing.T) {
 	email, password := in.user(t, "organiser")
 	base := "/admin/events/" + demoSlug
 	signIn(t, ctx, in, base+"/registrations", email, password)
-	viewport(t, ctx, 1366, 900, false)
+	setViewport(t, ctx, 1366, 900, false)
 
 	// Find the guest by a word of her name, typed as the organiser types it.
 	navigate(t, ctx, in.URL+base+"/registrations?lang=en", http.StatusOK)

@@ -29,6 +29,7 @@ import (
 	_ "github.com/foyer-events/foyer/internal/cli"
 	"github.com/foyer-events/foyer/internal/foyerproc"
 	"github.com/foyer-events/foyer/internal/logtest"
+	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
 // adminPassword is the FOYER_ADMIN_PASSWORD of every instance, so that tests
@@ -129,6 +130,13 @@ type Instance struct {
 	httpClient *http.Client
 	killed     bool // SIGKILLed by the test (see kill): not stopped at its end
 	stopped    bool // stop ran, by restart or at the end of the test
+}
+
+// startDemoWithMail runs the demo forum with its emails going to an SMTP
+// server of the test's own.
+func startDemoWithMail(t testing.TB) (*Instance, *mailtest.Server) {
+	smtp := mailtest.Start(t)
+	return startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL()}}), smtp
 }
 
 // startFoyer runs `foyer serve` on a free loopback port, waits until GET

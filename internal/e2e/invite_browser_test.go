@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
 // invitePath finds the path of an invitation's link in an email.
@@ -23,8 +21,7 @@ var invitePath = regexp.MustCompile(`https?://[^/\s"]+(/invite/[A-Za-z0-9_-]+)`)
 // is refused beside its field, and the right one signs the member in.
 func TestInvitationInBrowser(t *testing.T) {
 	t.Parallel()
-	smtp := mailtest.Start(t)
-	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL()}})
+	in, smtp := startDemoWithMail(t)
 	ctx := newBrowser(t)
 	email, password := in.user(t, "admin")
 	shots := os.Getenv("FOYER_SCREENSHOTS") != ""

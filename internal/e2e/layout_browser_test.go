@@ -164,8 +164,7 @@ func TestLayoutCheckCanFail(t *testing.T) {
 // sideways. With FOYER_SCREENSHOTS set it keeps a screenshot of each.
 func TestLayoutInEveryScript(t *testing.T) {
 	t.Parallel()
-	smtp := mailtest.Start(t)
-	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL()}})
+	in, smtp := startDemoWithMail(t)
 	organiser, orgPassword := in.user(t, "organiser")
 	staff, staffPassword := in.user(t, "staff")
 	shots := os.Getenv("FOYER_SCREENSHOTS") != ""
@@ -336,8 +335,7 @@ func inlineQR(p *mailtest.Parsed) string {
 func TestTicketPrints(t *testing.T) {
 	t.Parallel()
 	ctx := newBrowser(t)
-	smtp := mailtest.Start(t)
-	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL()}})
+	in, smtp := startDemoWithMail(t)
 	guests := map[string]map[string]any{
 		"de": {"first_name": "Klaus", "last_name": "Müller-Lüdenscheidt", "salutation": "mr", "title": "prof_dr"},
 		"zh": {"first_name": "小明", "last_name": "欧阳", "salutation": "mr", "title": "dr"},

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
 // TestRegisterInBrowser fills the registration form in German the way a
@@ -19,8 +17,7 @@ import (
 func TestRegisterInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := newBrowser(t)
-	smtp := mailtest.Start(t)
-	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL()}})
+	in, smtp := startDemoWithMail(t)
 
 	navigate(t, ctx, in.URL+"/events/"+demoSlug+"/register?lang=de", http.StatusOK)
 	waitForText(t, ctx, "Anmeldung")

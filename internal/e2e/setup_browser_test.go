@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
 // TestOrganiserSetsUpAForumInBrowser: an organiser creates an event in the
@@ -26,8 +24,7 @@ import (
 func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := newBrowser(t)
-	smtp := mailtest.Start(t)
-	in := startFoyer(t, Options{Demo: true, Env: []string{"FOYER_SMTP_URL=" + smtp.URL()}})
+	in, smtp := startDemoWithMail(t)
 	email, password := in.user(t, "organiser")
 	browse(t, ctx, chromedp.EmulateViewport(1366, 900))
 	signIn(t, ctx, in, "/admin/events/new?lang=en", email, password)
