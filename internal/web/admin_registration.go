@@ -32,11 +32,7 @@ func (s *Server) adminRegistration(c echo.Context) (*store.Event, *registration.
 	if err != nil {
 		return nil, nil, err
 	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return nil, nil, store.ErrNotFound
-	}
-	reg, err := s.app.Store.GetRegistration(c.Request().Context(), id)
+	reg, err := s.registrationParam(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -44,6 +40,15 @@ func (s *Server) adminRegistration(c echo.Context) (*store.Event, *registration.
 		return nil, nil, store.ErrNotFound
 	}
 	return ev, reg, nil
+}
+
+// registrationParam loads the registration that :id names.
+func (s *Server) registrationParam(c echo.Context) (*registration.Registration, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return nil, store.ErrNotFound
+	}
+	return s.app.Store.GetRegistration(c.Request().Context(), id)
 }
 
 // showRegistration is GET /admin/events/{slug}/registrations/{id}.

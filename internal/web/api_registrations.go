@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,11 +83,7 @@ func (s *Server) listRegistrations(c echo.Context) error {
 }
 
 func (s *Server) organiserRegistration(c echo.Context) (*registration.Registration, *store.Event, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return nil, nil, store.ErrNotFound
-	}
-	reg, err := s.app.Store.GetRegistration(c.Request().Context(), id)
+	reg, err := s.registrationParam(c)
 	if err != nil {
 		return nil, nil, err
 	}
