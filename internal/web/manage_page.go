@@ -117,13 +117,19 @@ func (s *Server) showManage(c echo.Context) error {
 	return s.renderManage(c, reg, ev, http.StatusOK, st)
 }
 
+// renderNotLive shows the manage page again, saying that a registration no
+// longer live (cancelled, rejected) can no longer be changed.
+func (s *Server) renderNotLive(c echo.Context, reg *registration.Registration, ev *store.Event) error {
+	return s.renderManage(c, reg, ev, http.StatusConflict, manageState{Message: i18n.T(lang(c), "error.not_live")})
+}
+
 func (s *Server) manageSessions(c echo.Context) error {
 	reg, ev, err := s.manageRegistration(c)
 	if err != nil {
 		return err
 	}
 	if !registration.Live(reg.Status) {
-		return s.renderManage(c, reg, ev, http.StatusConflict, manageState{Message: i18n.T(lang(c), "error.not_live")})
+		return s.renderNotLive(c, reg, ev)
 	}
 	form, err := c.FormParams()
 	if err != nil {
@@ -151,7 +157,7 @@ func (s *Server) manageDetails(c echo.Context) error {
 		return err
 	}
 	if !registration.Live(reg.Status) {
-		return s.renderManage(c, reg, ev, http.StatusConflict, manageState{Message: i18n.T(lang(c), "error.not_live")})
+		return s.renderNotLive(c, reg, ev)
 	}
 	raw, err := inputFromForm(c, ev.Event)
 	if err != nil {
@@ -166,7 +172,7 @@ func (s *Server) manageDetails(c echo.Context) error {
 	}
 	err = s.app.Store.UpdateDetails(c.Request().Context(), ev, reg.ID, in)
 	if errors.Is(err, store.ErrNotLive) {
-		return s.renderManage(c, reg, ev, http.StatusConflict, manageState{Message: i18n.T(l, "error.not_live")})
+		return s.renderNotLive(c, reg, ev)
 	}
 	if err != nil {
 		return err
