@@ -58,6 +58,15 @@ func queryInt(ctx context.Context, tx *writeTx, query string, args ...any) (int,
 	return n, err
 }
 
+// eventFull tells whether ev has a capacity that its confirmed guests fill.
+func eventFull(ctx context.Context, tx *writeTx, ev *Event) (bool, error) {
+	if ev.Capacity == nil {
+		return false, nil
+	}
+	taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
+	return err == nil && taken >= *ev.Capacity, err
+}
+
 // rebalance fills free places from the waiting lists, oldest first: event
 // places first, then session seats of confirmed registrations. Everyone
 // promoted gets a "promoted" email. It runs inside the transaction of every
@@ -66,17 +75,15 @@ func rebalance(ctx context.Context, tx *writeTx, ev *Event) error {
 	// Everyone moved up, to a place or only to a seat, gets one email.
 	promoted := map[int64]struct{}{}
 	for {
-		if ev.Capacity != nil {
-			taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
-			if err != nil {
-				return err
-			}
-			if taken >= *ev.Capacity {
-				break
-			}
+		full, err := eventFull(ctx, tx, ev)
+		if err != nil {
+			return err
+		}
+		if full {
+			break
 		}
 		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted'
+		err = tx.QueryRowContext(ctx, `SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted'
 			ORDER BY queued_at, id LIMIT 1`, ev.ID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			break

@@ -41,17 +41,15 @@ func (s *Store) Approve(ctx context.Context, ev *Event, id int64) error {
 			return fmt.Errorf("%w: it is %s, not pending", ErrConflict, status)
 		}
 		next, kind := registration.Confirmed, registration.MailApproved
-		if ev.Capacity != nil {
-			taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
-			if err != nil {
-				return err
+		full, err := eventFull(ctx, tx, ev)
+		if err != nil {
+			return err
+		}
+		if full {
+			if !ev.Registration.Waitlist {
+				return ErrFull
 			}
-			if taken >= *ev.Capacity {
-				if !ev.Registration.Waitlist {
-					return ErrFull
-				}
-				next, kind = registration.Waitlisted, registration.MailWaitlisted
-			}
+			next, kind = registration.Waitlisted, registration.MailWaitlisted
 		}
 		// Its place in the queue counts from the approval, not the request.
 		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET status = ?, queued_at = ?, updated_at = ? WHERE id = ?",

@@ -216,13 +216,10 @@ func (s *Store) registerTx(ctx context.Context, tx *writeTx, j *registerJob) err
 	status = registration.Confirmed
 	if ev.Registration.Mode == "approval" && j.walkIn == nil {
 		status = registration.Pending
-	} else if ev.Capacity != nil {
-		taken, err := queryInt(ctx, tx, "SELECT confirmed FROM events WHERE id = ?", ev.ID)
-		if err != nil {
-			return err
-		}
+	} else if full, err := eventFull(ctx, tx, ev); err != nil {
+		return err
+	} else if full {
 		switch {
-		case taken < *ev.Capacity:
 		case j.walkIn != nil:
 			// At the door there is no waiting list: in, or not in.
 			if !j.walkIn.overCapacity {
