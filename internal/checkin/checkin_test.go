@@ -231,3 +231,60 @@ func FuzzFindCode(f *testing.F) {
 		}
 	})
 }
+
+// TestClaim: a code of this event is only read, forged or not; anything
+// else is answered as Verify answers it.
+func TestClaim(t *testing.T) {
+	pub, priv := newKey(t)
+	otherPub, otherPriv := newKey(t)
+	_, strangerPriv := newKey(t)
+	keys := map[int64]ed25519.PublicKey{1: pub, 2: otherPub}
+	keyOf := func(id int64) ed25519.PublicKey { return keys[id] }
+	good, _ := ticket.Issue(priv, 1, 42)
+	other, _ := ticket.Issue(otherPriv, 2, 42)
+	forgedOther, _ := ticket.Issue(strangerPriv, 2, 42)
+	forgedHere, _ := ticket.Issue(strangerPriv, 1, 42)
+	tests := []struct {
+		name, code     string
+		result, reason string
+		reg            int64
+		unverified     bool
+	}{
+		{"genuine", good, "", "", 42, true},
+		{"forged for this event", forgedHere, "", "", 42, true},
+		{"empty", "", Invalid, NoCode, 0, false},
+		{"truncated", good[:len(good)-10], Invalid, Malformed, 0, false},
+		{"another event's ticket", other, WrongEvent, "", 42, false},
+		{"forged for another event", forgedOther, Invalid, Signature, 0, false},
+	}
+	for _, tt := range tests {
+		v := Claim(tt.code, 1, pub, keyOf)
+		if v.Result != tt.result || v.Reason != tt.reason || v.RegistrationID != tt.reg || v.Unverified != tt.unverified {
+			t.Errorf("%s: %+v, want result %q reason %q registration %d unverified %v", tt.name, v, tt.result, tt.reason, tt.reg, tt.unverified)
+		}
+	}
+}
+
+// TestIssued: only the stored code itself, byte for byte, is taken
+// without its signature.
+func TestIssued(t *testing.T) {
+	_, priv := newKey(t)
+	code, _ := ticket.Issue(priv, 1, 42)
+	newer, _ := ticket.Issue(priv, 1, 42)
+	tests := []struct {
+		scanned, stored string
+		want            bool
+	}{
+		{code, code, true},
+		{code, newer, false},
+		{code, "", false},
+		{"", "", false},
+		{code[:len(code)-1], code, false},
+		{strings.ToLower(code), code, false},
+	}
+	for _, tt := range tests {
+		if got := Issued(tt.scanned, tt.stored); got != tt.want {
+			t.Errorf("Issued(%q, %q) = %v, want %v", tt.scanned, tt.stored, got, tt.want)
+		}
+	}
+}

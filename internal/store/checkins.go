@@ -12,9 +12,11 @@ import (
 	"github.com/foyer-events/foyer/internal/registration"
 )
 
-// Scan is one scan at a door as the store records it. The code's signature
-// has been checked already (checkin.Verify): Verdict says what the code
-// alone says, and for a search Verdict names the registration.
+// Scan is one scan at a door as the store records it. Verdict says what
+// the code alone says (checkin.Verify), and for a search names the
+// registration. A scan's code may come unverified (checkin.Claim): the
+// store then takes it only if it is the code stored for its registration,
+// and otherwise answers Unverified and writes nothing.
 type Scan struct {
 	Kind    string // checkin.KindScan, KindSearch or KindUndo
 	Door    string // session id, "" for the entrance
@@ -46,6 +48,10 @@ type ScanAnswer struct {
 	Duplicate bool
 	// Replayed says the nonce was seen before and this is its first answer.
 	Replayed bool
+	// Unverified says the scan's unverified code is not the one stored
+	// for a registration of the event: nothing was written, and the scan
+	// must be sent again with the code's signature checked.
+	Unverified bool
 	// OverCapacity says a walk-in was admitted although the event was full.
 	OverCapacity bool
 	// Guest is the registration as the door sees it after the scan, read
@@ -56,7 +62,8 @@ type ScanAnswer struct {
 // CheckIn records a scan and returns its answer: one transaction with the
 // conditional write that makes the admission, shared with other scans that
 // arrive at the same moment (group commit). An undo that finds nothing to
-// undo answers nil.
+// undo answers nil; an unverified code that is not the one stored answers
+// Unverified, and nothing is written.
 func (s *Store) CheckIn(ctx context.Context, ev *Event, sc Scan) (*ScanAnswer, error) {
 	answers, err := s.CheckInAll(ctx, ev, []Scan{sc})
 	if err != nil {
@@ -169,7 +176,7 @@ func (s *Store) commitScans(batch []*scanJob) {
 			// The guest for the answer, read here where the pages are
 			// warm: a reading connection starts with a cold cache after
 			// every commit, and read it again at several times the cost.
-			if a := j.answer; j.err == nil && a != nil && a.RegistrationID != 0 {
+			if a := j.answer; j.err == nil && a != nil && a.RegistrationID != 0 && !a.Unverified {
 				if a.Guest, j.err = guestTx(ctx, tx, j.ev, a.RegistrationID); j.err != nil {
 					return j.err
 				}
@@ -207,12 +214,18 @@ func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, 
 	if a.Result == checkin.WrongEvent {
 		a.RegistrationID = 0 // of another event: not ours to log
 	}
+	if sc.Verdict.Unverified && sc.Kind != checkin.KindScan {
+		return nil, errors.New("store: check in: only a scanned code may come unverified")
+	}
 	if sc.Kind == checkin.KindUndo {
 		return undoTx(ctx, tx, ev, sc, a, door)
 	}
 	if a.Result == "" {
 		if err := decideTx(ctx, tx, ev, sc, a, door); err != nil {
 			return nil, err
+		}
+		if a.Unverified {
+			return a, nil
 		}
 	}
 	id, err := logScan(ctx, tx, ev, sc, a, door)
@@ -267,14 +280,18 @@ func decideTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswe
 	var status, code string
 	err := tx.QueryRowContext(ctx, "SELECT status, ticket_code FROM registrations WHERE id = ? AND event_id = ?",
 		a.RegistrationID, ev.ID).Scan(&status, &code)
-	if errors.Is(err, sql.ErrNoRows) {
+	switch {
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return err
+	case sc.Verdict.Unverified && (err != nil || !checkin.Issued(sc.Code, code)):
+		// Not a code foyer stored: forged, superseded or for no
+		// registration, which only its signature tells apart.
+		a.Unverified = true
+		return nil
+	case err != nil:
 		a.Result, a.Reason, a.RegistrationID = checkin.Invalid, checkin.Unknown, 0
 		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if sc.Kind == checkin.KindScan && code != sc.Code {
+	case sc.Kind == checkin.KindScan && code != sc.Code:
 		a.Result, a.Reason = checkin.Invalid, checkin.Superseded
 		return nil
 	}

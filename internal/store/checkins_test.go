@@ -145,3 +145,119 @@ func TestCheckInAllOrder(t *testing.T) {
 		t.Errorf("results %v, want %v", got, want)
 	}
 }
+
+// TestUnverifiedCode: a scan whose code comes unverified (checkin.Claim)
+// gets exactly the answer of a verified one in every state, and a code
+// that is not the one stored (superseded, forged, for no registration)
+// comes back Unverified with nothing written, to be verified and sent
+// again.
+func TestUnverifiedCode(t *testing.T) {
+	ctx := context.Background()
+	_, stranger, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same scans on two stores alike: verified on one, unverified
+	// on the other.
+	type step struct {
+		name string
+		code func(ev *Event, regs []*registration.Registration) string
+	}
+	flip := func(code string) string {
+		b := []byte(code)
+		if b[len(b)-4] == 'A' {
+			b[len(b)-4] = 'B'
+		} else {
+			b[len(b)-4] = 'A'
+		}
+		return string(b)
+	}
+	issue := func(key ed25519.PrivateKey, ev *Event, id int64) string {
+		code, err := ticket.Issue(key, ev.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return code
+	}
+	steps := []step{
+		{"ok", func(_ *Event, r []*registration.Registration) string { return r[0].TicketCode }},
+		{"already checked in", func(_ *Event, r []*registration.Registration) string { return r[0].TicketCode }},
+		{"cancelled", func(_ *Event, r []*registration.Registration) string { return r[1].TicketCode }},
+		{"waitlisted", func(_ *Event, r []*registration.Registration) string { return r[2].TicketCode }},
+		{"pending", func(_ *Event, r []*registration.Registration) string { return r[3].TicketCode }},
+		{"superseded", func(_ *Event, r []*registration.Registration) string { return r[4].TicketCode }},
+		{"new code", nil}, // the code that replaced the superseded one
+		{"one character changed", func(_ *Event, r []*registration.Registration) string { return flip(r[5].TicketCode) }},
+		{"forged", func(ev *Event, r []*registration.Registration) string { return issue(stranger, ev, r[5].ID) }},
+		{"no such registration", func(ev *Event, _ []*registration.Registration) string { return issue(ev.TicketKey, ev, 99999) }},
+	}
+	type outcome struct {
+		result, reason         string
+		reg                    bool
+		checkedIn, prev, guest bool
+	}
+	run := func(unverified bool) []outcome {
+		s, ev, regs := openWithEvent(t, 6)
+		for i, status := range map[int]string{1: "cancelled", 2: "waitlisted", 3: "pending"} {
+			if _, err := s.write.Exec("UPDATE registrations SET status = ? WHERE id = ?", status, regs[i].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		newer := issue(ev.TicketKey, ev, regs[4].ID)
+		if _, err := s.write.Exec("UPDATE registrations SET ticket_code = ? WHERE id = ?", newer, regs[4].ID); err != nil {
+			t.Fatal(err)
+		}
+		var out []outcome
+		for i, st := range steps {
+			code := newer
+			if st.code != nil {
+				code = st.code(ev, regs)
+			}
+			sc := scanOf(ev, code)
+			sc.Nonce = fmt.Sprint("n", i)
+			if unverified {
+				sc.Verdict = checkin.Claim(code, ev.ID, ev.TicketPublicKey, func(int64) ed25519.PublicKey { return nil })
+			}
+			var before, after int
+			s.write.QueryRow("SELECT count(*) FROM scans").Scan(&before)
+			a, err := s.CheckIn(ctx, ev, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.write.QueryRow("SELECT count(*) FROM scans").Scan(&after)
+			if a.Unverified {
+				if after != before {
+					t.Errorf("%s: an unverified answer wrote %d scans", st.name, after-before)
+				}
+				if st.name != "superseded" && st.name != "one character changed" && st.name != "forged" && st.name != "no such registration" {
+					t.Errorf("%s: the stored code came back unverified", st.name)
+				}
+				sc.Verdict = checkin.Verify(code, ev.ID, ev.TicketPublicKey, func(int64) ed25519.PublicKey { return nil })
+				if a, err = s.CheckIn(ctx, ev, sc); err != nil || a.Unverified {
+					t.Fatalf("%s: verified again: %+v, %v", st.name, a, err)
+				}
+			} else if unverified && sc.Verdict.Unverified && (st.name == "superseded" || st.name == "forged" || st.name == "no such registration") {
+				t.Errorf("%s: taken without its signature: %+v", st.name, a)
+			}
+			out = append(out, outcome{a.Result, a.Reason, a.RegistrationID != 0, !a.CheckedInAt.IsZero(), a.Previous != nil, a.Guest != nil})
+		}
+		return out
+	}
+	verified, unverified := run(false), run(true)
+	for i, st := range steps {
+		if verified[i] != unverified[i] {
+			t.Errorf("%s: unverified %+v, verified %+v", st.name, unverified[i], verified[i])
+		}
+	}
+	want := []string{"ok", "already_checked_in", "cancelled", "waitlisted", "pending", "invalid/superseded", "ok",
+		"invalid/signature", "invalid/signature", "invalid/unknown"}
+	for i, w := range want {
+		got := verified[i].result
+		if verified[i].reason != "" {
+			got += "/" + verified[i].reason
+		}
+		if got != w {
+			t.Errorf("%s: %s, want %s", steps[i].name, got, w)
+		}
+	}
+}

@@ -81,7 +81,10 @@ func checkScanFields(c echo.Context, ev *store.Event, session, device, nonce str
 }
 
 // verdict finds and checks the code of a scan, or takes its registration.
-func (s *Server) verdict(c echo.Context, ev *store.Event, code string, registration int64) (string, checkin.Verdict, error) {
+// With unverified, a code of this event is only read (checkin.Claim): the
+// store takes it if it is the one stored for its registration, and
+// checkIn checks the signature of any other.
+func (s *Server) verdict(c echo.Context, ev *store.Event, code string, registration int64, unverified bool) (string, checkin.Verdict, error) {
 	if code == "" && registration > 0 {
 		return "", checkin.Verdict{RegistrationID: registration}, nil
 	}
@@ -89,14 +92,52 @@ func (s *Server) verdict(c echo.Context, ev *store.Event, code string, registrat
 	if errors.Is(err, checkin.ErrTooLong) {
 		return "", checkin.Verdict{}, fieldProblem(c, "code", "checkin.error.code_too_long", checkin.MaxScanned)
 	}
-	ctx := c.Request().Context()
-	return found, checkin.Verify(found, ev.ID, ev.TicketPublicKey, func(id int64) ed25519.PublicKey {
-		_, pub, err := s.app.Store.EventKey(ctx, id)
+	if unverified {
+		return found, checkin.Claim(found, ev.ID, ev.TicketPublicKey, s.eventKey(c)), nil
+	}
+	return found, checkin.Verify(found, ev.ID, ev.TicketPublicKey, s.eventKey(c)), nil
+}
+
+// eventKey returns a function that looks up another event's public key.
+func (s *Server) eventKey(c echo.Context) func(int64) ed25519.PublicKey {
+	return func(id int64) ed25519.PublicKey {
+		_, pub, err := s.app.Store.EventKey(c.Request().Context(), id)
 		if err != nil {
 			return nil
 		}
 		return pub
-	}), nil
+	}
+}
+
+// checkIn records scans whose codes may be unverified. A code the store
+// did not find stored comes back Unverified, having written nothing; its
+// signature is checked now and the scan recorded with that verdict.
+func (s *Server) checkIn(c echo.Context, ev *store.Event, scans []store.Scan) ([]*store.ScanAnswer, error) {
+	ctx := c.Request().Context()
+	answers, err := s.app.Store.CheckInAll(ctx, ev, scans)
+	if err != nil {
+		return nil, err
+	}
+	var again []store.Scan
+	var at []int
+	for i, a := range answers {
+		if a != nil && a.Unverified {
+			sc := scans[i]
+			sc.Verdict = checkin.Verify(sc.Code, ev.ID, ev.TicketPublicKey, s.eventKey(c))
+			again, at = append(again, sc), append(at, i)
+		}
+	}
+	if len(again) == 0 {
+		return answers, nil
+	}
+	verified, err := s.app.Store.CheckInAll(ctx, ev, again)
+	if err != nil {
+		return nil, err
+	}
+	for k, i := range at {
+		answers[i] = verified[k]
+	}
+	return answers, nil
 }
 
 // scan is POST /api/v1/checkin.
@@ -112,7 +153,7 @@ func (s *Server) scan(c echo.Context) error {
 	if err := checkScanFields(c, ev, req.Session, req.Device, req.Nonce); err != nil {
 		return err
 	}
-	code, v, err := s.verdict(c, ev, req.Code, req.Registration)
+	code, v, err := s.verdict(c, ev, req.Code, req.Registration, true)
 	if err != nil {
 		return err
 	}
@@ -120,12 +161,12 @@ func (s *Server) scan(c echo.Context) error {
 	if code == "" && req.Registration > 0 {
 		kind = checkin.KindSearch
 	}
-	a, err := s.app.Store.CheckIn(c.Request().Context(), ev, store.Scan{Kind: kind, Door: req.Session, Code: code,
-		Verdict: v, UserID: currentUser(c).ID, Device: req.Device, Nonce: req.Nonce, At: time.Now()})
+	a, err := s.checkIn(c, ev, []store.Scan{{Kind: kind, Door: req.Session, Code: code,
+		Verdict: v, UserID: currentUser(c).ID, Device: req.Device, Nonce: req.Nonce, At: time.Now()}})
 	if err != nil {
 		return err
 	}
-	answers, err := s.scanAnswers(c, ev, []*store.ScanAnswer{a}, []string{req.Session})
+	answers, err := s.scanAnswers(c, ev, a, []string{req.Session})
 	if err != nil {
 		return err
 	}
@@ -195,7 +236,7 @@ func (s *Server) undo(c echo.Context) error {
 	if req.Code == "" && req.Registration <= 0 {
 		return fieldProblem(c, "code", "checkin.error.code_or_registration")
 	}
-	code, v, err := s.verdict(c, ev, req.Code, req.Registration)
+	code, v, err := s.verdict(c, ev, req.Code, req.Registration, false)
 	if err != nil {
 		return err
 	}
@@ -292,7 +333,7 @@ func (s *Server) syncScans(c echo.Context) error {
 		if q.Kind == checkin.KindScan {
 			reg = 0
 		}
-		code, v, err := s.verdict(c, ev, q.Code, reg)
+		code, v, err := s.verdict(c, ev, q.Code, reg, q.Kind == checkin.KindScan)
 		if err != nil {
 			results[i].Error = asProblem(err)
 			continue
@@ -310,7 +351,7 @@ func (s *Server) syncScans(c echo.Context) error {
 		doors = append(doors, q.Session)
 		at = append(at, i)
 	}
-	answers, err := s.app.Store.CheckInAll(c.Request().Context(), ev, scans)
+	answers, err := s.checkIn(c, ev, scans)
 	if err != nil {
 		return err
 	}

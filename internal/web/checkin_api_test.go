@@ -1,13 +1,18 @@
 package web
 
 import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/foyer-events/foyer/internal/store"
+	"github.com/foyer-events/foyer/internal/ticket"
 )
 
 // checkinAnswer is the JSON answer of a scan.
@@ -391,5 +396,68 @@ func TestCheckedInFilter(t *testing.T) {
 	f.ta.call(t, "POST", "/api/v1/checkin/undo", f.staff, map[string]any{"event": "forum", "code": f.plain}, nil)
 	if in := f.ta.registrations(t, "forum", f.organiser, "checked_in=true"); len(in) != 0 {
 		t.Errorf("after undo, checked_in=true lists %d", len(in))
+	}
+}
+
+// TestCheckInStoredCode: a code is taken without its signature check only
+// when it is the one stored for its registration. A code that verifies but
+// was replaced, one signed with another key and one for no registration
+// are refused as before, each logged once, and a repeat of such a scan's
+// nonce gives its first answer.
+func TestCheckInStoredCode(t *testing.T) {
+	f := newDoorForum(t)
+	ctx := context.Background()
+	ev, err := f.ta.app.Store.GetEvent(ctx, "forum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stranger, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := f.ids["Number 3"]
+	newer, _ := ticket.Issue(ev.TicketKey, ev.ID, id)
+	forged, _ := ticket.Issue(stranger, ev.ID, id)
+	unknown, _ := ticket.Issue(ev.TicketKey, ev.ID, 99999)
+	rw, err := sql.Open("sqlite3", "file:"+filepath.Join(f.ta.dir, "foyer.db")+"?_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	if _, err := rw.Exec("UPDATE registrations SET ticket_code = ? WHERE id = ?", newer, id); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, code, result, reason string
+	}{
+		{"old code after a reissue", f.plain, "invalid", "superseded"},
+		{"signed with another key", forged, "invalid", "signature"},
+		{"no such registration", unknown, "invalid", "unknown"},
+		{"the new code", newer, "ok", ""},
+		{"the new code again", newer, "already_checked_in", ""},
+		{"the old code once more", f.plain, "invalid", "superseded"},
+	}
+	db := f.ta.readOnly(t)
+	for i, tt := range tests {
+		var before, after int
+		db.QueryRow("SELECT count(*) FROM scans").Scan(&before)
+		nonce := fmt.Sprint("stored-", i)
+		code, a := f.scan(t, map[string]any{"code": tt.code, "nonce": nonce})
+		if code != http.StatusOK || a.Result != tt.result || a.Reason != tt.reason || a.Replayed {
+			t.Errorf("%s: %d %+v, want %s %q", tt.name, code, a, tt.result, tt.reason)
+		}
+		db.QueryRow("SELECT count(*) FROM scans").Scan(&after)
+		if after != before+1 {
+			t.Errorf("%s: %d scans logged, want 1", tt.name, after-before)
+		}
+		code, again := f.scan(t, map[string]any{"code": tt.code, "nonce": nonce})
+		if code != http.StatusOK || again.Result != tt.result || again.Reason != tt.reason || !again.Replayed {
+			t.Errorf("%s, nonce repeated: %d %+v", tt.name, code, again)
+		}
+	}
+	var logged int
+	db.QueryRow("SELECT count(*) FROM scans WHERE result = 'invalid' AND reason = 'superseded' AND registration_id = ?", id).Scan(&logged)
+	if logged != 2 {
+		t.Errorf("%d superseded scans logged, want 2", logged)
 	}
 }
