@@ -322,19 +322,20 @@ func admitTx(ctx context.Context, tx *writeTx, sc Scan, a *ScanAnswer, door int6
 		a.CheckedInAt = sc.At
 		return err
 	}
-	var at string
+	// The admission that stands, and who made it, in one statement.
+	var at, scannedAt string
 	var firstScan int64
-	var firstOffline bool
-	err = tx.QueryRowContext(ctx, `SELECT c.at, c.scan_id, s.offline FROM checkins c JOIN scans s ON s.id = c.scan_id
-		WHERE c.registration_id = ? AND c.door = ?`, a.RegistrationID, door).Scan(&at, &firstScan, &firstOffline)
+	prev := &checkin.Admitter{}
+	err = tx.QueryRowContext(ctx, `SELECT c.at, c.scan_id, s.scanned_at, s.device, coalesce(u.name, ''), s.offline
+		FROM checkins c JOIN scans s ON s.id = c.scan_id LEFT JOIN users u ON u.id = s.user_id
+		WHERE c.registration_id = ? AND c.door = ?`, a.RegistrationID, door).Scan(&at, &firstScan, &scannedAt,
+		&prev.Device, &prev.Staff, &prev.Offline)
 	if err != nil {
 		return err
 	}
-	m := checkin.Merge(checkin.Standing{At: parseTime(at), Offline: firstOffline}, checkin.Arrival{At: sc.At, Admitted: sc.Admitted})
-	a.Result, a.Duplicate = m.Result, m.Duplicate || m.DuplicateOther
-	if a.Previous, err = admitter(ctx, tx, firstScan); err != nil {
-		return err
-	}
+	prev.At = parseTime(scannedAt)
+	m := checkin.Merge(checkin.Standing{At: parseTime(at), Offline: prev.Offline}, checkin.Arrival{At: sc.At, Admitted: sc.Admitted})
+	a.Result, a.Duplicate, a.Previous = m.Result, m.Duplicate || m.DuplicateOther, prev
 	// The scan points at the other admission: the one that stands, or
 	// (when it replaces it) the one it made a duplicate.
 	if _, err := tx.ExecContext(ctx, "UPDATE scans SET result = ?, duplicate = ?, first_scan_id = ? WHERE id = ?",
