@@ -162,6 +162,9 @@ func TestEveryMailKind(t *testing.T) {
 			if p.Text == "" || p.HTML == "" {
 				t.Errorf("step %d: text or HTML part missing (%s)", i+1, p.Structure)
 			}
+			if !strings.Contains(p.Text, "\n-- \n") {
+				t.Errorf("step %d (%s): the text part has no signature separator \"-- \"", i+1, want.subject)
+			}
 		}
 	}
 }

@@ -20,7 +20,8 @@ import (
 var inviteLink = regexp.MustCompile(`http://foyer\.test(/invite/([A-Za-z0-9_-]+))`)
 
 // invitationMail waits for the n-th email at the SMTP server, checks that
-// it went to "to" in lang with the link in both its parts, and returns it
+// it went to "to" in lang with the link in both its parts and the usual
+// signature separator in its text, and returns it
 // with the link's path.
 func invitationMail(t *testing.T, ta *testApp, n int, to, lang string) (*mailtest.Parsed, string) {
 	t.Helper()
@@ -38,6 +39,9 @@ func invitationMail(t *testing.T, ta *testApp, n int, to, lang string) (*mailtes
 	m := inviteLink.FindStringSubmatch(p.Text)
 	if m == nil || !strings.Contains(p.HTML, m[0]) {
 		t.Fatalf("email to %s: no invitation link in both parts:\n%s", to, p.Text)
+	}
+	if !strings.Contains(p.Text, "\n-- \n") {
+		t.Errorf("email to %s: the text part has no signature separator \"-- \":\n%s", to, p.Text)
 	}
 	return p, m[1]
 }
