@@ -325,11 +325,3 @@ func pdfPages(t testing.TB, pdf []byte) int {
 	t.Helper()
 	return len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
 }
-
-// screenshotDir is where screenshots and printed PDFs are kept.
-func screenshotDir(t testing.TB) string {
-	if dir := os.Getenv("FOYER_SCREENSHOTS"); dir != "" {
-		return dir
-	}
-	return t.TempDir()
-}

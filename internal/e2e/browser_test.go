@@ -214,19 +214,31 @@ func screenshot(t testing.TB, ctx context.Context, name string) string {
 	if n := colours(img, 16); n < 16 {
 		t.Errorf("screenshot %s has %d colours: a blank page?", name, n)
 	}
-	dir := os.Getenv("FOYER_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, name+".png")
+	file := filepath.Join(screenshotDir(t), name+".png")
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot %s: %dx%d, %d bytes", file, b.Dx(), b.Dy(), len(data))
 	return file
 }
+
+// screenshotDir is where screenshots and printed PDFs are kept:
+// $FOYER_SCREENSHOTS, or the test's temporary folder.
+func screenshotDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("FOYER_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// screenshotsAsked tells whether FOYER_SCREENSHOTS asks for the screenshots
+// that tests take only for people to look at.
+func screenshotsAsked() bool { return os.Getenv("FOYER_SCREENSHOTS") != "" }
 
 // colours counts the distinct colours of an image, up to limit.
 func colours(img image.Image, limit int) int {

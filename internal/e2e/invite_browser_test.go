@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,7 +23,7 @@ func TestInvitationInBrowser(t *testing.T) {
 	in, smtp := startDemoWithMail(t)
 	ctx := newBrowser(t)
 	email, password := in.user(t, "admin")
-	shots := os.Getenv("FOYER_SCREENSHOTS") != ""
+	shots := screenshotsAsked()
 	setViewport(t, ctx, 1366, 900, false)
 	signIn(t, ctx, in, "/admin/team?lang=en", email, password)
 

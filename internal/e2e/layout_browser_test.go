@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -167,7 +166,7 @@ func TestLayoutInEveryScript(t *testing.T) {
 	in, smtp := startDemoWithMail(t)
 	organiser, orgPassword := in.user(t, "organiser")
 	staff, staffPassword := in.user(t, "staff")
-	shots := os.Getenv("FOYER_SCREENSHOTS") != ""
+	shots := screenshotsAsked()
 	event := "/events/" + demoSlug
 
 	guests := map[string][3]string{ // language: given name, family name, salutation
@@ -380,7 +379,7 @@ func TestTicketPrints(t *testing.T) {
 					t.Errorf("%s %s: page of %.1f × %.1f pt, want %.1f × %.1f", lang, paper.size, w, h, paper.width, paper.height)
 				}
 			}
-			if os.Getenv("FOYER_SCREENSHOTS") != "" {
+			if screenshotsAsked() {
 				// The print styles at the paper's width (96 px an inch).
 				setViewport(t, ctx, int(paper.width*96/72), int(paper.height*96/72), false)
 				browse(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

@@ -28,7 +28,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 	email, password := in.user(t, "organiser")
 	browse(t, ctx, chromedp.EmulateViewport(1366, 900))
 	signIn(t, ctx, in, "/admin/events/new?lang=en", email, password)
-	shots := os.Getenv("FOYER_SCREENSHOTS") != ""
+	shots := screenshotsAsked()
 	shot := func(name string) {
 		if shots {
 			screenshot(t, ctx, name)

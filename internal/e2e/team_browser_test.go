@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 
@@ -22,7 +21,7 @@ func TestAdminManagesTeamInBrowser(t *testing.T) {
 	email, password := in.user(t, "admin")
 	browse(t, ctx, chromedp.EmulateViewport(1366, 900))
 	signIn(t, ctx, in, "/admin/team?lang=en", email, password)
-	shots := os.Getenv("FOYER_SCREENSHOTS") != ""
+	shots := screenshotsAsked()
 
 	setValues(t, ctx, map[string]string{"#email": "li.na@example.org", "#name": "Li Na", "#role": "organiser"})
 	submit(t, ctx, `.editor-form button[type=submit]`)
