@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -259,5 +260,37 @@ func TestUnverifiedCode(t *testing.T) {
 		if got != w {
 			t.Errorf("%s: %s, want %s", steps[i].name, got, w)
 		}
+	}
+}
+
+// TestScanGuest: the guest in a scan's answer, read in the scan's
+// transaction, is the guest as the roster and searches read it: seats,
+// admissions at the entrance and a session, in the same order.
+func TestScanGuest(t *testing.T) {
+	ctx := context.Background()
+	s, ev, _ := openWithEvent(t, 0)
+	reg, _, err := s.Register(ctx, ev, registration.Input{FirstName: "Lena", LastName: "Fischer", Organisation: "Example GmbH",
+		Email: "lena@example.org", Language: "de", Consent: true, Sessions: []string{"ws-maintenance"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, door := range []string{"", "ws-maintenance", "keynote-twins", ""} {
+		sc := scanOf(ev, reg.TicketCode)
+		sc.Door = door
+		a, err := s.CheckIn(ctx, ev, sc)
+		if err != nil || a.Guest == nil {
+			t.Fatalf("door %q: %+v, %v", door, a, err)
+		}
+		read, err := s.Guests(ctx, ev, []int64{reg.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a.Guest, read[reg.ID]) {
+			t.Errorf("door %q: the scan's guest\n%+v\nthe guest read\n%+v", door, a.Guest, read[reg.ID])
+		}
+	}
+	a, _ := s.CheckIn(ctx, ev, scanOf(ev, reg.TicketCode))
+	if g := a.Guest; len(g.Sessions) != 1 || g.Sessions[0].ID != "ws-maintenance" || len(g.Admissions) != 3 || g.CheckedInAt == nil || g.Name == "" || g.Ticket == "" {
+		t.Errorf("guest %+v", g)
 	}
 }
