@@ -275,17 +275,27 @@ type Verdict struct {
 // which tells them apart. A code of another event is verified here at
 // once, as are codes that are no codes at all.
 func Claim(code string, eventID int64, pub ed25519.PublicKey, keyOf func(eventID int64) ed25519.PublicKey) Verdict {
-	if code == "" {
-		return Verdict{Result: Invalid, Reason: NoCode}
-	}
-	claims, err := ticket.Peek(code)
-	if err != nil {
-		return Verdict{Result: Invalid, Reason: Malformed}
+	claims, refused, ok := peek(code)
+	if !ok {
+		return refused
 	}
 	if claims.EventID != eventID {
 		return Verify(code, eventID, pub, keyOf)
 	}
 	return Verdict{RegistrationID: claims.RegistrationID, Unverified: true}
+}
+
+// peek reads what a code says without checking it; when it is no code at
+// all, ok is false and refused is the answer.
+func peek(code string) (claims ticket.Claims, refused Verdict, ok bool) {
+	if code == "" {
+		return claims, Verdict{Result: Invalid, Reason: NoCode}, false
+	}
+	claims, err := ticket.Peek(code)
+	if err != nil {
+		return claims, Verdict{Result: Invalid, Reason: Malformed}, false
+	}
+	return claims, Verdict{}, true
 }
 
 // Issued reports whether a scanned code is the code stored for the
@@ -301,12 +311,9 @@ func Issued(scanned, stored string) bool {
 // event), so that a genuine ticket of another event is told apart from a
 // forgery.
 func Verify(code string, eventID int64, pub ed25519.PublicKey, keyOf func(eventID int64) ed25519.PublicKey) Verdict {
-	if code == "" {
-		return Verdict{Result: Invalid, Reason: NoCode}
-	}
-	claims, err := ticket.Peek(code)
-	if err != nil {
-		return Verdict{Result: Invalid, Reason: Malformed}
+	claims, refused, ok := peek(code)
+	if !ok {
+		return refused
 	}
 	if claims.EventID != eventID {
 		if other := keyOf(claims.EventID); other != nil {

@@ -140,17 +140,24 @@ func (s *Server) checkIn(c echo.Context, ev *store.Event, scans []store.Scan) ([
 	return answers, nil
 }
 
-// scan is POST /api/v1/checkin.
-func (s *Server) scan(c echo.Context) error {
+// readScan reads the body of a scan or an undo, with its event, and
+// checks its door, device and nonce.
+func (s *Server) readScan(c echo.Context) (scanRequest, *store.Event, error) {
 	var req scanRequest
 	if err := decodeStrict(c, &req); err != nil {
-		return err
+		return req, nil, err
 	}
 	ev, err := s.scanEvent(c, req.Event)
 	if err != nil {
-		return err
+		return req, nil, err
 	}
-	if err := checkScanFields(c, ev, req.Session, req.Device, req.Nonce); err != nil {
+	return req, ev, checkScanFields(c, ev, req.Session, req.Device, req.Nonce)
+}
+
+// scan is POST /api/v1/checkin.
+func (s *Server) scan(c echo.Context) error {
+	req, ev, err := s.readScan(c)
+	if err != nil {
 		return err
 	}
 	code, v, err := s.verdict(c, ev, req.Code, req.Registration, true)
@@ -222,15 +229,8 @@ func (s *Server) scanAnswers(c echo.Context, ev *store.Event, answers []*store.S
 // undo is POST /api/v1/checkin/undo: the last admission of a registration
 // at a door is taken back. The scan log keeps both.
 func (s *Server) undo(c echo.Context) error {
-	var req scanRequest
-	if err := decodeStrict(c, &req); err != nil {
-		return err
-	}
-	ev, err := s.scanEvent(c, req.Event)
+	req, ev, err := s.readScan(c)
 	if err != nil {
-		return err
-	}
-	if err := checkScanFields(c, ev, req.Session, req.Device, req.Nonce); err != nil {
 		return err
 	}
 	if req.Code == "" && req.Registration <= 0 {
