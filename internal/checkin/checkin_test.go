@@ -61,16 +61,34 @@ func TestFindCode(t *testing.T) {
 	}
 }
 
-func TestVerify(t *testing.T) {
+// codes are event 1's public key, the keys of events 1 and 2 by id, a
+// stranger's private key, and the codes the verification tests scan:
+// registration 42's genuine code, its code for event 2, and codes for each
+// event signed by the stranger.
+type codes struct {
+	pub                                  ed25519.PublicKey
+	strangerPriv                         ed25519.PrivateKey
+	keyOf                                func(eventID int64) ed25519.PublicKey
+	good, other, forgedOther, forgedHere string
+}
+
+func newCodes(t *testing.T) codes {
 	pub, priv := newKey(t)
 	otherPub, otherPriv := newKey(t)
 	_, strangerPriv := newKey(t)
 	keys := map[int64]ed25519.PublicKey{1: pub, 2: otherPub}
-	keyOf := func(id int64) ed25519.PublicKey { return keys[id] }
-	good, _ := ticket.Issue(priv, 1, 42)
-	other, _ := ticket.Issue(otherPriv, 2, 42)
-	forgedOther, _ := ticket.Issue(strangerPriv, 2, 42)
-	forgedHere, _ := ticket.Issue(strangerPriv, 1, 42)
+	c := codes{pub: pub, strangerPriv: strangerPriv, keyOf: func(id int64) ed25519.PublicKey { return keys[id] }}
+	c.good, _ = ticket.Issue(priv, 1, 42)
+	c.other, _ = ticket.Issue(otherPriv, 2, 42)
+	c.forgedOther, _ = ticket.Issue(strangerPriv, 2, 42)
+	c.forgedHere, _ = ticket.Issue(strangerPriv, 1, 42)
+	return c
+}
+
+func TestVerify(t *testing.T) {
+	k := newCodes(t)
+	pub, strangerPriv, keyOf := k.pub, k.strangerPriv, k.keyOf
+	good, other, forgedOther, forgedHere := k.good, k.other, k.forgedOther, k.forgedHere
 	noEvent, _ := ticket.Issue(strangerPriv, 99, 1)
 	// One character changed in the signature.
 	flip := []byte(good)
@@ -235,15 +253,9 @@ func FuzzFindCode(f *testing.F) {
 // TestClaim: a code of this event is only read, forged or not; anything
 // else is answered as Verify answers it.
 func TestClaim(t *testing.T) {
-	pub, priv := newKey(t)
-	otherPub, otherPriv := newKey(t)
-	_, strangerPriv := newKey(t)
-	keys := map[int64]ed25519.PublicKey{1: pub, 2: otherPub}
-	keyOf := func(id int64) ed25519.PublicKey { return keys[id] }
-	good, _ := ticket.Issue(priv, 1, 42)
-	other, _ := ticket.Issue(otherPriv, 2, 42)
-	forgedOther, _ := ticket.Issue(strangerPriv, 2, 42)
-	forgedHere, _ := ticket.Issue(strangerPriv, 1, 42)
+	k := newCodes(t)
+	pub, keyOf := k.pub, k.keyOf
+	good, other, forgedOther, forgedHere := k.good, k.other, k.forgedOther, k.forgedHere
 	tests := []struct {
 		name, code     string
 		result, reason string

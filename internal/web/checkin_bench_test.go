@@ -53,19 +53,7 @@ func BenchmarkScan(b *testing.B) {
 	}
 	// The guests' confirmations go out first, as weeks before the doors
 	// open: the mail worker's CPU is not the scans'.
-	for deadline := time.Now().Add(5 * time.Minute); ; {
-		f, err := ta.app.Store.OutboxFigures(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if f.Waiting == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("%d confirmations still waiting", f.Waiting)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitForOutboxWithin(b, ta, 5*time.Minute)
 	var mix []int // the ticket of each scan
 	for t := range benchGuests {
 		mix = append(mix, t)

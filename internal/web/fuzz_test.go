@@ -127,9 +127,13 @@ func FuzzRegistrationForm(f *testing.F) {
 }
 
 // waitForOutbox waits until no email waits in ta's outbox.
-func waitForOutbox(t *testing.T, ta *testApp) {
+func waitForOutbox(t testing.TB, ta *testApp) { waitForOutboxWithin(t, ta, 10*time.Second) }
+
+// waitForOutboxWithin waits at most limit until no email waits in ta's
+// outbox.
+func waitForOutboxWithin(t testing.TB, ta *testApp, limit time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(limit)
 	for {
 		f, err := ta.app.Store.OutboxFigures(context.Background())
 		if err != nil {
@@ -139,7 +143,7 @@ func waitForOutbox(t *testing.T, ta *testApp) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d emails still waiting after 10s", f.Waiting)
+			t.Fatalf("%d emails still waiting after %s", f.Waiting, limit)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
