@@ -193,7 +193,7 @@ func (s *Store) EachRegistration(ctx context.Context, ev *Event, f Filter, fn fu
 			return fmt.Errorf("store: list registrations: %w", err)
 		}
 		// The connection goes back to the pool with its usual cache.
-		defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA cache_size = -%d", pageCacheKiB))
+		defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA cache_size = -%d", readerCacheKiB))
 	}
 	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

@@ -116,12 +116,10 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	// Each connection keeps its prepared statements: the same few queries
 	// run for every registration and page.
 	q.Set("_stmt_cache_size", "64")
-	// Up to 32 MiB of pages per connection, taken only as used: the random
-	// keys of the unique indexes (email, ticket code, manage token) touch
-	// pages all over them, and SQLite's default 2 MiB stops holding them
-	// after a few thousand registrations.
-	q.Set("_cache_size", fmt.Sprintf("-%d", pageCacheKiB))
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := func(cacheKiB int) string {
+		q.Set("_cache_size", fmt.Sprintf("-%d", cacheKiB))
+		return "file:" + path + "?" + q.Encode()
+	}
 	// SQLite gives the -wal and -shm files the database file's mode, so a
 	// new database made 0600 here keeps all three private.
 	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
@@ -129,7 +127,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	} else if !errors.Is(err, os.ErrExist) {
 		return nil, fmt.Errorf("store: create database: %w", err)
 	}
-	write, err := sql.Open("sqlite3", dsn)
+	write, err := sql.Open("sqlite3", dsn(writerCacheKiB))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -148,7 +146,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 		}
 		return nil, err
 	}
-	read, err := sql.Open("sqlite3", dsn)
+	read, err := sql.Open("sqlite3", dsn(readerCacheKiB))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: open readers: %w", err)
@@ -172,8 +170,18 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// pageCacheKiB is the most page cache each connection may keep.
-const pageCacheKiB = 32768
+// The most page cache a connection may keep, taken only as used. The
+// writer's is large: the random keys of the unique indexes (email, ticket
+// code, manage token) touch pages all over them, and SQLite's default
+// 2 MiB stops holding them after a few thousand registrations. A reader's
+// is smaller: in WAL mode a reader starts cold again after every commit of
+// the writer, so a large cache mostly held what one list had read, in
+// each of the readers, and after a door rush of 20,000 scans the server
+// kept 200 MB of such pages.
+const (
+	writerCacheKiB = 32768
+	readerCacheKiB = 8192
+)
 
 // checkpointEvery is how often the background checkpoint runs; walRestart
 // is the WAL size past which it makes the WAL start over.
