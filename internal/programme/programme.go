@@ -257,19 +257,7 @@ func (q *Question) Option(value string) *Option {
 // and pages show local times with their offset.
 func (e *Event) InZone() {
 	loc := e.Location()
-	in := func(t *Time) {
-		if !t.IsZero() {
-			t.Time = t.In(loc)
-		}
-	}
-	in(&e.StartsAt)
-	in(&e.EndsAt)
-	in(&e.Registration.OpensAt)
-	in(&e.Registration.ClosesAt)
-	for i := range e.Sessions {
-		in(&e.Sessions[i].StartsAt)
-		in(&e.Sessions[i].EndsAt)
-	}
+	e.Move(func(t time.Time) time.Time { return t.In(loc) })
 }
 
 // Public returns a copy without what only organisers may see (speaker emails).
