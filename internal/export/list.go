@@ -182,17 +182,18 @@ func (l *List) Texts(r *registration.Registration) []string {
 
 // text is one cell as text.
 func (l *List) text(c Column, r *registration.Registration) string {
+	return l.cell(c, r).format(l.loc)
+}
+
+// cell is column c's cell of r.
+func (l *List) cell(c Column, r *registration.Registration) cell {
 	switch c.kind {
 	case numberCell:
-		return fmt.Sprint(c.number(r))
+		return cell{kind: numberCell, number: c.number(r)}
 	case timeCell:
-		t := c.time(r)
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(l.loc).Format("2006-01-02 15:04")
+		return cell{kind: timeCell, time: c.time(r)}
 	}
-	return c.text(r)
+	return cell{text: c.text(r)}
 }
 
 // FileName is the name a downloaded list gets: the event, the preset and
@@ -215,15 +216,7 @@ func (l *List) table(rows Rows) table {
 		cells := make([]cell, len(l.Columns))
 		return rows(func(r *registration.Registration) error {
 			for i, c := range l.Columns {
-				cells[i] = cell{kind: c.kind}
-				switch c.kind {
-				case numberCell:
-					cells[i].number = c.number(r)
-				case timeCell:
-					cells[i].time = c.time(r)
-				default:
-					cells[i].text = c.text(r)
-				}
+				cells[i] = l.cell(c, r)
 			}
 			return emit(cells)
 		})

@@ -33,6 +33,21 @@ type cell struct {
 	time   time.Time
 }
 
+// format is the cell as text, as CSV and print views show it: a time in
+// loc to the minute, the zero time empty.
+func (c cell) format(loc *time.Location) string {
+	switch c.kind {
+	case numberCell:
+		return strconv.FormatInt(c.number, 10)
+	case timeCell:
+		if c.time.IsZero() {
+			return ""
+		}
+		return c.time.In(loc).Format("2006-01-02 15:04")
+	}
+	return c.text
+}
+
 // textCells is a row of text cells.
 func textCells(texts ...string) []cell {
 	cells := make([]cell, len(texts))
@@ -66,16 +81,9 @@ func writeCSV(w io.Writer, t table) error {
 	record := make([]string, len(t.headers))
 	err := t.rows(func(cells []cell) error {
 		for i, c := range cells {
-			switch c.kind {
-			case numberCell:
-				record[i] = strconv.FormatInt(c.number, 10)
-			case timeCell:
-				record[i] = ""
-				if !c.time.IsZero() {
-					record[i] = c.time.In(t.loc).Format("2006-01-02 15:04")
-				}
-			default:
-				record[i] = Neutralise(c.text)
+			record[i] = c.format(t.loc)
+			if c.kind == textCell {
+				record[i] = Neutralise(record[i])
 			}
 		}
 		return cw.Write(record)
