@@ -359,3 +359,73 @@ func TestDecodeQRRejects(t *testing.T) {
 		t.Error("DecodeQR(garbage) succeeded")
 	}
 }
+
+// TestConnectionsAndQuits: messages name the connection they came over,
+// a QUIT counts and a client that hangs up without one does not, and
+// TimeOutIdle ends an idle connection with 421.
+func TestConnectionsAndQuits(t *testing.T) {
+	srv := mailtest.Start(t)
+	c, err := smtp.Dial(srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := c.Mail("a@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Rcpt("b@example.com"); err != nil {
+			t.Fatal(err)
+		}
+		w, err := c.Data()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(simple))
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	srv.WaitQuits(t, 1, 5*time.Second)
+	if err := send(srv.Addr(), "b@example.com", simple); err != nil { // ends with QUIT too
+		t.Fatal(err)
+	}
+	got := srv.WaitFor(t, 3, 5*time.Second)
+	if got[0].Conn != 1 || got[1].Conn != 1 || got[2].Conn != 2 || srv.Connections() != 2 {
+		t.Errorf("connections of the messages %d %d %d, connections %d; want 1 1 2, 2", got[0].Conn, got[1].Conn, got[2].Conn, srv.Connections())
+	}
+	srv.WaitQuits(t, 2, 5*time.Second)
+
+	// Hanging up without QUIT.
+	raw, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	textproto.NewConn(raw).ReadResponse(220)
+	raw.Close()
+	srv.WaitClosed(t, 5*time.Second)
+	if srv.Quits() != 2 || srv.Connections() != 3 {
+		t.Errorf("after a hang-up: quits %d, connections %d; want 2, 3", srv.Quits(), srv.Connections())
+	}
+
+	// The idle timeout.
+	c, err = smtp.Dial(srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("localhost"); err != nil {
+		t.Fatal(err)
+	}
+	srv.TimeOutIdle()
+	srv.WaitClosed(t, 5*time.Second)
+	var te *textproto.Error
+	if err := c.Mail("a@example.org"); !errors.As(err, &te) || te.Code != 421 {
+		t.Errorf("MAIL after the idle timeout: %v, want 421", err)
+	}
+	if srv.Quits() != 2 {
+		t.Errorf("quits %d after the idle timeout, want 2", srv.Quits())
+	}
+}

@@ -29,6 +29,7 @@ type Received struct {
 	Data []byte   // the message as sent, headers and body
 	TLS  bool     // whether the session ran over TLS, STARTTLS or implicit
 	User string   // the AUTH user name, "" without AUTH
+	Conn int      // the connection it came over: 1 for the server's first (see Connections)
 }
 
 // Parse takes the message apart; see the package-level Parse.
@@ -85,6 +86,9 @@ type Server struct {
 	dropped    int                        // transfers reset so far
 	stopping   chan struct{}              // closed by Stop, releases held replies
 	open, peak int                        // connections open now, and the most at once since PeakConnections
+	accepted   int                        // connections accepted since Start
+	quits      int                        // connections ended by QUIT
+	conns      map[*countedConn]bool      // open now
 }
 
 // Start runs a server on a free loopback port until the test ends.
@@ -440,11 +444,11 @@ func (ss *session) Data(r io.Reader) error {
 	ss.s.mu.Unlock()
 	if drop > 0 {
 		io.CopyN(io.Discard, r, int64(drop))
-		// A reset, not an orderly close: the client's next write fails.
-		if tc, ok := ss.conn.Conn().(*net.TCPConn); ok {
-			tc.SetLinger(0)
+		if c := connOf(ss.conn.Conn()); c != nil {
+			c.drop()
+		} else {
+			ss.conn.Conn().Close()
 		}
-		ss.conn.Conn().Close()
 		return errDropped
 	}
 	data, err := io.ReadAll(r)
@@ -468,7 +472,11 @@ func (ss *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCodeNotSet, Message: "mailtest: released after hang"}
 	}
 	_, isTLS := ss.conn.TLSConnectionState()
-	return ss.s.add(ss.gen, Received{From: ss.from, To: append([]string(nil), ss.to...), Data: data, TLS: isTLS, User: ss.user})
+	serial := 0
+	if c := connOf(ss.conn.Conn()); c != nil {
+		serial = c.serial
+	}
+	return ss.s.add(ss.gen, Received{From: ss.from, To: append([]string(nil), ss.to...), Data: data, TLS: isTLS, User: ss.user, Conn: serial})
 }
 
 func (ss *session) Reset() { ss.from, ss.to = "", nil }
