@@ -177,48 +177,39 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT id, at, coalesce(user_id, 0), actor, origin, action, event, target, changes, redacted
-		FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT `+strconv.Itoa(f.Limit), args...)
+	entries, err := scanRows(ctx, s.read, `SELECT id, at, coalesce(user_id, 0), actor, origin, action, event, target, changes, redacted
+		FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT `+strconv.Itoa(f.Limit), args,
+		func(rows *sql.Rows) (AuditEntry, error) {
+			var e AuditEntry
+			var at, changes string
+			err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.From, &e.Action, &e.Event, &e.Target, &changes, &e.Redacted)
+			e.At = parseTime(at)
+			json.Unmarshal([]byte(changes), &e.Changes)
+			return e, err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store: audit log: %w", err)
 	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at, changes string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.From, &e.Action, &e.Event, &e.Target, &changes, &e.Redacted); err != nil {
-			return nil, err
-		}
-		e.At = parseTime(at)
-		json.Unmarshal([]byte(changes), &e.Changes)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return entries, nil
 }
 
 // redactAudit removes the values of every entry about target (an
 // anonymised registration) and marks them redacted: the names of the
 // fields that changed stay, so the log still says what happened.
 func redactAudit(ctx context.Context, tx *writeTx, target string) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id, changes FROM audit_log WHERE target = ? AND redacted = 0", target)
-	if err != nil {
-		return err
-	}
 	type entry struct {
 		id      int64
 		changes string
 	}
-	var entries []entry
-	for rows.Next() {
-		var e entry
-		if err := rows.Scan(&e.id, &e.changes); err != nil {
-			rows.Close()
-			return err
-		}
-		entries = append(entries, e)
+	entries, err := scanRows(ctx, tx, "SELECT id, changes FROM audit_log WHERE target = ? AND redacted = 0", []any{target},
+		func(rows *sql.Rows) (entry, error) {
+			var e entry
+			err := rows.Scan(&e.id, &e.changes)
+			return e, err
+		})
+	if err != nil {
+		return err
 	}
-	rows.Close()
 	for _, e := range entries {
 		var changes map[string]Change
 		json.Unmarshal([]byte(e.changes), &changes)

@@ -29,20 +29,14 @@ func registrationSnapshot(ctx context.Context, tx *writeTx, id int64) (map[strin
 	for k, v := range a {
 		snap["answers."+k] = v
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT s.key, rs.status FROM registration_sessions rs
-		JOIN sessions s ON s.id = rs.session_id WHERE rs.registration_id = ?`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, tx, `SELECT s.key, rs.status FROM registration_sessions rs
+		JOIN sessions s ON s.id = rs.session_id WHERE rs.registration_id = ?`, []any{id}, func(rows *sql.Rows) error {
 		var key, seat string
-		if err := rows.Scan(&key, &seat); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&key, &seat)
 		snap["sessions."+key] = seat
-	}
-	return snap, rows.Err()
+		return err
+	})
+	return snap, err
 }
 
 // auditRegistration records an organiser's change of a registration, as

@@ -104,24 +104,18 @@ func changeSessionsTx(ctx context.Context, tx *writeTx, ev *Event, id int64, sta
 	for _, key := range sessions {
 		want[ev.SessionIDs[key]] = true
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT session_id FROM registration_sessions WHERE registration_id = ?", id)
+	chosen, err := scanRows(ctx, tx, "SELECT session_id FROM registration_sessions WHERE registration_id = ?", []any{id}, scanID)
 	if err != nil {
 		return false, err
 	}
 	var drop []int64
 	have := map[int64]bool{}
-	for rows.Next() {
-		var sid int64
-		if err := rows.Scan(&sid); err != nil {
-			rows.Close()
-			return false, err
-		}
+	for _, sid := range chosen {
 		have[sid] = true
 		if !want[sid] {
 			drop = append(drop, sid)
 		}
 	}
-	rows.Close()
 	for _, sid := range drop {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM registration_sessions WHERE registration_id = ? AND session_id = ?", id, sid); err != nil {
 			return false, err

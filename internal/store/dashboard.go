@@ -54,7 +54,7 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 	defer tx.Rollback()
 	d := &Dashboard{ByStatus: map[string]int{}}
 	const live = "r.status IN ('pending', 'confirmed', 'waitlisted')"
-	err = countRows(ctx, tx, `SELECT substr(r.created_at, 1, 13), count(*) FROM registrations r
+	err = eachRow(ctx, tx, `SELECT substr(r.created_at, 1, 13), count(*) FROM registrations r
 		WHERE r.event_id = ? GROUP BY 1 ORDER BY 1`, []any{ev.ID}, func(rows *sql.Rows) error {
 		var hour string
 		var h HourCount
@@ -69,7 +69,7 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
-	err = countRows(ctx, tx, "SELECT r.status, count(*) FROM registrations r WHERE r.event_id = ? AND r.anonymised_at IS NULL GROUP BY 1",
+	err = eachRow(ctx, tx, "SELECT r.status, count(*) FROM registrations r WHERE r.event_id = ? AND r.anonymised_at IS NULL GROUP BY 1",
 		[]any{ev.ID}, func(rows *sql.Rows) error {
 			var status string
 			var n int
@@ -83,7 +83,7 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
 	counts := func(query string, args []any, into *[]Count) error {
-		return countRows(ctx, tx, query, args, func(rows *sql.Rows) error {
+		return eachRow(ctx, tx, query, args, func(rows *sql.Rows) error {
 			var c Count
 			if err := rows.Scan(&c.Key, &c.N); err != nil {
 				return err
@@ -97,7 +97,7 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
 	waiting := map[int64]int{}
-	err = countRows(ctx, tx, `SELECT rs.session_id, count(*) FROM registration_sessions rs JOIN sessions se ON se.id = rs.session_id
+	err = eachRow(ctx, tx, `SELECT rs.session_id, count(*) FROM registration_sessions rs JOIN sessions se ON se.id = rs.session_id
 		WHERE se.event_id = ? AND rs.status = 'waitlisted' GROUP BY 1`, []any{ev.ID}, func(rows *sql.Rows) error {
 		var id int64
 		var n int

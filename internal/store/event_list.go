@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -18,22 +19,18 @@ type EventRef struct {
 
 // EventRefs lists every event, soonest first.
 func (s *Store) EventRefs(ctx context.Context) ([]EventRef, error) {
-	rows, err := s.read.QueryContext(ctx, "SELECT slug, title, starts_at, status FROM events ORDER BY starts_at, slug")
+	refs, err := scanRows(ctx, s.read, "SELECT slug, title, starts_at, status FROM events ORDER BY starts_at, slug", nil,
+		func(rows *sql.Rows) (EventRef, error) {
+			var e EventRef
+			var title, start string
+			err := rows.Scan(&e.Slug, &title, &start, &e.Status)
+			e.Title, e.StartsAt = scanText(title), parseTime(start)
+			return e, err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store: list events: %w", err)
 	}
-	defer rows.Close()
-	var out []EventRef
-	for rows.Next() {
-		var e EventRef
-		var title, start string
-		if err := rows.Scan(&e.Slug, &title, &start, &e.Status); err != nil {
-			return nil, err
-		}
-		e.Title, e.StartsAt = scanText(title), parseTime(start)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return refs, nil
 }
 
 // FailedMail counts the event's emails that failed and wait for an

@@ -30,7 +30,7 @@ type Figures struct {
 
 // EventFigures returns every event's registration counts, soonest first.
 func (s *Store) EventFigures(ctx context.Context) ([]Figures, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT e.slug, e.title, e.starts_at, e.status, e.capacity,
+	figures, err := scanRows(ctx, s.read, `SELECT e.slug, e.title, e.starts_at, e.status, e.capacity,
 		e.confirmed,
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted'),
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'pending'),
@@ -38,22 +38,17 @@ func (s *Store) EventFigures(ctx context.Context) ([]Figures, error) {
 		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status = 'failed'),
 		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status IN ('queued', 'sending')),
 		(SELECT count(*) FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = e.id AND o.status = 'queued' AND o.last_error <> '')
-		FROM events e ORDER BY e.starts_at, e.slug`)
-	if err != nil {
-		return nil, fmt.Errorf("store: event figures: %w", err)
-	}
-	defer rows.Close()
-	var out []Figures
-	for rows.Next() {
+		FROM events e ORDER BY e.starts_at, e.slug`, nil, func(rows *sql.Rows) (Figures, error) {
 		var f Figures
 		var start, title string
 		var capacity sql.NullInt64
-		if err := rows.Scan(&f.Slug, &title, &start, &f.Status, &capacity, &f.Confirmed, &f.Waitlisted, &f.Pending,
-			&f.Cancelled, &f.MailFailed, &f.MailQueued, &f.MailRetrying); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&f.Slug, &title, &start, &f.Status, &capacity, &f.Confirmed, &f.Waitlisted, &f.Pending,
+			&f.Cancelled, &f.MailFailed, &f.MailQueued, &f.MailRetrying)
 		f.Title, f.StartsAt, f.Capacity = scanText(title), parseTime(start), intPtr(capacity)
-		out = append(out, f)
+		return f, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: event figures: %w", err)
 	}
-	return out, rows.Err()
+	return figures, nil
 }

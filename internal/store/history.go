@@ -111,17 +111,12 @@ func (s *Store) Timeline(ctx context.Context, ev *Event, id int64) ([]TimelineEn
 		sessionKeys[sid] = key
 	}
 	var out []TimelineEntry
-	rows, err := tx.QueryContext(ctx, `SELECT h.at, h.action, h.detail, coalesce(u.name, '') FROM registration_history h
-		LEFT JOIN users u ON u.id = h.user_id WHERE h.registration_id = ? ORDER BY h.id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: history: %w", err)
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, `SELECT h.at, h.action, h.detail, coalesce(u.name, '') FROM registration_history h
+		LEFT JOIN users u ON u.id = h.user_id WHERE h.registration_id = ? ORDER BY h.id`, []any{id}, func(rows *sql.Rows) error {
 		var at, detail string
 		var e TimelineEntry
 		if err := rows.Scan(&at, &e.Action, &detail, &e.By); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		var d struct {
 			From, To       string
@@ -133,46 +128,45 @@ func (s *Store) Timeline(ctx context.Context, ev *Event, id int64) ([]TimelineEn
 		e.At, e.From, e.To, e.Fields, e.Added, e.Dropped = parseTime(at), d.From, d.To, d.Fields, d.Added, d.Dropped
 		e.Session = sessionKeys[d.Session]
 		out = append(out, e)
-	}
-	rows.Close()
-
-	rows, err = tx.QueryContext(ctx, `SELECT id, kind, status, attempts, last_error, created_at, coalesce(sent_at, '')
-		FROM outbox WHERE registration_id = ? ORDER BY id`, id)
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store: history mail: %w", err)
+		return nil, fmt.Errorf("store: history: %w", err)
 	}
-	for rows.Next() {
+
+	err = eachRow(ctx, tx, `SELECT id, kind, status, attempts, last_error, created_at, coalesce(sent_at, '')
+		FROM outbox WHERE registration_id = ? ORDER BY id`, []any{id}, func(rows *sql.Rows) error {
 		var m MailRecord
 		var created, sent string
 		if err := rows.Scan(&m.ID, &m.Kind, &m.Status, &m.Attempts, &m.Error, &created, &sent); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		if sent != "" {
 			m.SentAt = parseTime(sent)
 		}
 		out = append(out, TimelineEntry{At: parseTime(created), Action: HistoryMail, Mail: &m})
-	}
-	rows.Close()
-
-	rows, err = tx.QueryContext(ctx, `SELECT s.scanned_at, s.door, s.kind, s.result, s.device, s.offline, s.note, coalesce(u.name, '')
-		FROM scans s LEFT JOIN users u ON u.id = s.user_id WHERE s.registration_id = ? ORDER BY s.id`, id)
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store: history scans: %w", err)
+		return nil, fmt.Errorf("store: history mail: %w", err)
 	}
-	for rows.Next() {
+
+	err = eachRow(ctx, tx, `SELECT s.scanned_at, s.door, s.kind, s.result, s.device, s.offline, s.note, coalesce(u.name, '')
+		FROM scans s LEFT JOIN users u ON u.id = s.user_id WHERE s.registration_id = ? ORDER BY s.id`, []any{id}, func(rows *sql.Rows) error {
 		var at string
 		var door int64
 		var sc ScanRecord
 		var by string
 		if err := rows.Scan(&at, &door, &sc.Kind, &sc.Result, &sc.Device, &sc.Offline, &sc.Note, &by); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		sc.Door = sessionKeys[door]
 		out = append(out, TimelineEntry{At: parseTime(at), Action: HistoryScan, By: by, Scan: &sc})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: history scans: %w", err)
 	}
-	rows.Close()
 	slices.SortStableFunc(out, func(a, b TimelineEntry) int { return a.At.Compare(b.At) })
 	return out, nil
 }

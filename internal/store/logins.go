@@ -118,28 +118,23 @@ func (s *Store) ClearLoginFailures(ctx context.Context, email string) error {
 // LoginLocks returns the names locked now, soonest to end first, with
 // their accounts.
 func (s *Store) LoginLocks(ctx context.Context) ([]LoginLock, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT l.email_key, l.failures, l.locked_at, l.locked_until,
+	locks, err := scanRows(ctx, s.read, `SELECT l.email_key, l.failures, l.locked_at, l.locked_until,
 		u.id, u.email, u.name, u.role, u.created_at
 		FROM login_locks l LEFT JOIN users u ON u.id = l.user_id
-		WHERE l.locked_until > ? ORDER BY l.locked_until, l.email_key`, now())
-	if err != nil {
-		return nil, fmt.Errorf("store: login locks: %w", err)
-	}
-	defer rows.Close()
-	var out []LoginLock
-	for rows.Next() {
+		WHERE l.locked_until > ? ORDER BY l.locked_until, l.email_key`, []any{now()}, func(rows *sql.Rows) (LoginLock, error) {
 		var l LoginLock
 		var at, until string
 		var id sql.NullInt64
 		var email, name, role, created sql.NullString
-		if err := rows.Scan(&l.EmailKey, &l.Failures, &at, &until, &id, &email, &name, &role, &created); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&l.EmailKey, &l.Failures, &at, &until, &id, &email, &name, &role, &created)
 		l.LockedAt, l.Until = parseTime(at), parseTime(until)
 		if id.Valid {
 			l.User = &User{ID: id.Int64, Email: email.String, Name: name.String, Role: role.String, CreatedAt: parseTime(created.String)}
 		}
-		out = append(out, l)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: login locks: %w", err)
 	}
-	return out, rows.Err()
+	return locks, nil
 }

@@ -43,21 +43,19 @@ func recipientsSQL(ev *Event, to message.Audience) (string, []any) {
 // language each reads.
 func (s *Store) Recipients(ctx context.Context, ev *Event, to message.Audience) (map[string]int, error) {
 	cond, args := recipientsSQL(ev, to)
-	rows, err := s.read.QueryContext(ctx, "SELECT r.language, count(*) FROM registrations r WHERE "+cond+" GROUP BY r.language", args...)
+	byLang := map[string]int{}
+	err := eachRow(ctx, s.read, "SELECT r.language, count(*) FROM registrations r WHERE "+cond+" GROUP BY r.language", args,
+		func(rows *sql.Rows) error {
+			var lang string
+			var n int
+			err := rows.Scan(&lang, &n)
+			byLang[lang] = n
+			return err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store: recipients: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var lang string
-		var n int
-		if err := rows.Scan(&lang, &n); err != nil {
-			return nil, err
-		}
-		out[lang] = n
-	}
-	return out, rows.Err()
+	return byLang, nil
 }
 
 // SampleRecipient returns one registration among a message's recipients
@@ -138,27 +136,22 @@ func (s *Store) Messages(ctx context.Context, ev *Event) ([]SentMessage, error) 
 }
 
 func (s *Store) messagesWhere(ctx context.Context, where string, arg any) ([]SentMessage, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT m.id, e.slug, m.subject, m.body, m.audience, m.recipients, coalesce(u.email, ''), m.created_at,
+	sent, err := scanRows(ctx, s.read, `SELECT m.id, e.slug, m.subject, m.body, m.audience, m.recipients, coalesce(u.email, ''), m.created_at,
 		(SELECT count(*) FROM outbox o WHERE o.message_id = m.id AND o.status = 'sent'),
 		(SELECT count(*) FROM outbox o WHERE o.message_id = m.id AND o.status = 'failed')
 		FROM messages m JOIN events e ON e.id = m.event_id LEFT JOIN users u ON u.id = m.user_id
-		WHERE `+where+` ORDER BY m.id DESC`, arg)
+		WHERE `+where+` ORDER BY m.id DESC`, []any{arg}, func(rows *sql.Rows) (SentMessage, error) {
+		var m SentMessage
+		var subject, body, audience, created string
+		err := rows.Scan(&m.ID, &m.Event, &subject, &body, &audience, &m.Recipients, &m.Author, &created, &m.Sent, &m.Failed)
+		m.Subject, m.Body, m.CreatedAt = scanText(subject), scanText(body), parseTime(created)
+		json.Unmarshal([]byte(audience), &m.To)
+		return m, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
-	defer rows.Close()
-	var out []SentMessage
-	for rows.Next() {
-		var m SentMessage
-		var subject, body, audience, created string
-		if err := rows.Scan(&m.ID, &m.Event, &subject, &body, &audience, &m.Recipients, &m.Author, &created, &m.Sent, &m.Failed); err != nil {
-			return nil, err
-		}
-		m.Subject, m.Body, m.CreatedAt = scanText(subject), scanText(body), parseTime(created)
-		json.Unmarshal([]byte(audience), &m.To)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return sent, nil
 }
 
 // QueueReminders queues the reminder with the ticket for every event whose
@@ -169,31 +162,30 @@ func (s *Store) messagesWhere(ctx context.Context, where string, arg any) ([]Sen
 // reminder was due; who registered later has just had the ticket. It
 // returns how many it queued.
 func (s *Store) QueueReminders(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, slug, starts_at, reminder_days FROM events
-		WHERE status = 'published' AND reminder_days > 0 AND reminder_sent_at IS NULL AND starts_at > ?`, formatTime(now))
-	if err != nil {
-		return 0, fmt.Errorf("store: reminders: %w", err)
-	}
 	type due struct {
 		id    int64
 		slug  string
 		dueAt time.Time
 	}
 	var events []due
-	for rows.Next() {
-		var d due
-		var starts string
-		var days int
-		if err := rows.Scan(&d.id, &d.slug, &starts, &days); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		d.dueAt = parseTime(starts).AddDate(0, 0, -days)
-		if !now.Before(d.dueAt) {
-			events = append(events, d)
-		}
+	err := eachRow(ctx, s.read, `SELECT id, slug, starts_at, reminder_days FROM events
+		WHERE status = 'published' AND reminder_days > 0 AND reminder_sent_at IS NULL AND starts_at > ?`, []any{formatTime(now)},
+		func(rows *sql.Rows) error {
+			var d due
+			var starts string
+			var days int
+			if err := rows.Scan(&d.id, &d.slug, &starts, &days); err != nil {
+				return err
+			}
+			d.dueAt = parseTime(starts).AddDate(0, 0, -days)
+			if !now.Before(d.dueAt) {
+				events = append(events, d)
+			}
+			return nil
+		})
+	if err != nil {
+		return 0, fmt.Errorf("store: reminders: %w", err)
 	}
-	rows.Close()
 	total := 0
 	for _, d := range events {
 		err := s.tx(ctx, func(tx *writeTx) error {

@@ -35,24 +35,18 @@ type OutboxItem struct {
 func (s *Store) ClaimMail(ctx context.Context, limit int) ([]OutboxItem, error) {
 	var items []OutboxItem
 	err := s.tx(ctx, func(tx *writeTx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1
+		var err error
+		items, err = scanRows(ctx, tx, `UPDATE outbox SET status = 'sending', attempts = attempts + 1
 			WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)
 			RETURNING id, coalesce(registration_id, 0), kind, coalesce(message_id, 0), coalesce(invitation_id, 0), coalesce(secret, ''),
-				attempts, created_at`, now(), limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+				attempts, created_at`, []any{now(), limit}, func(rows *sql.Rows) (OutboxItem, error) {
 			var it OutboxItem
 			var created string
-			if err := rows.Scan(&it.ID, &it.RegistrationID, &it.Kind, &it.MessageID, &it.InvitationID, &it.Secret, &it.Attempts, &created); err != nil {
-				return err
-			}
+			err := rows.Scan(&it.ID, &it.RegistrationID, &it.Kind, &it.MessageID, &it.InvitationID, &it.Secret, &it.Attempts, &created)
 			it.CreatedAt = parseTime(created)
-			items = append(items, it)
-		}
-		return rows.Err()
+			return it, err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim mail: %w", err)

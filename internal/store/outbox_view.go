@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -18,21 +19,17 @@ type MailCount struct {
 
 // MailCounts counts an event's emails by kind and state.
 func (s *Store) MailCounts(ctx context.Context, ev *Event) ([]MailCount, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT o.kind, o.status, count(*) FROM outbox o
-		JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = ? GROUP BY o.kind, o.status`, ev.ID)
+	counts, err := scanRows(ctx, s.read, `SELECT o.kind, o.status, count(*) FROM outbox o
+		JOIN registrations r ON r.id = o.registration_id WHERE r.event_id = ? GROUP BY o.kind, o.status`, []any{ev.ID},
+		func(rows *sql.Rows) (MailCount, error) {
+			var c MailCount
+			err := rows.Scan(&c.Kind, &c.Status, &c.N)
+			return c, err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store: mail counts: %w", err)
 	}
-	defer rows.Close()
-	var out []MailCount
-	for rows.Next() {
-		var c MailCount
-		if err := rows.Scan(&c.Kind, &c.Status, &c.N); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return counts, nil
 }
 
 // OutboxEntry is one email of an event's outbox, with its recipient.
@@ -77,29 +74,24 @@ func (s *Store) ListMail(ctx context.Context, ev *Event, f MailFilter) ([]Outbox
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT o.id, o.kind, o.status, o.attempts, o.last_error, o.created_at, o.next_attempt_at,
+	entries, err := scanRows(ctx, s.read, `SELECT o.id, o.kind, o.status, o.attempts, o.last_error, o.created_at, o.next_attempt_at,
 		coalesce(o.sent_at, ''), r.id, r.first_name, r.last_name, r.language, r.email
 		FROM outbox o JOIN registrations r ON r.id = o.registration_id WHERE `+cond+` ORDER BY o.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
+		append(args, f.Limit, f.Offset), func(rows *sql.Rows) (OutboxEntry, error) {
+			var e OutboxEntry
+			var created, next, sent string
+			err := rows.Scan(&e.ID, &e.Kind, &e.Status, &e.Attempts, &e.Error, &created, &next, &sent, &e.RegistrationID,
+				&e.FirstName, &e.LastName, &e.Language, &e.Email)
+			e.CreatedAt, e.NextAttempt = parseTime(created), parseTime(next)
+			if sent != "" {
+				e.SentAt = parseTime(sent)
+			}
+			return e, err
+		})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list mail: %w", err)
 	}
-	defer rows.Close()
-	out := []OutboxEntry{}
-	for rows.Next() {
-		var e OutboxEntry
-		var created, next, sent string
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Status, &e.Attempts, &e.Error, &created, &next, &sent, &e.RegistrationID,
-			&e.FirstName, &e.LastName, &e.Language, &e.Email); err != nil {
-			return nil, 0, err
-		}
-		e.CreatedAt, e.NextAttempt = parseTime(created), parseTime(next)
-		if sent != "" {
-			e.SentAt = parseTime(sent)
-		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+	return entries, total, nil
 }
 
 // RetryMail sends a failed email of the event again, now, with a fresh

@@ -59,58 +59,52 @@ func (s *Store) RegistrationData(ctx context.Context, id int64) (*AttendeeData, 
 		return nil, err
 	}
 	d := &AttendeeData{Registration: r, History: []HistoryEntry{}, CheckIns: []DataCheckIn{}, Emails: []DataEmail{}}
-	rows, err := s.read.QueryContext(ctx, "SELECT at, action, detail FROM registration_history WHERE registration_id = ? ORDER BY id", id)
+	err = eachRow(ctx, s.read, "SELECT at, action, detail FROM registration_history WHERE registration_id = ? ORDER BY id", []any{id},
+		func(rows *sql.Rows) error {
+			var h HistoryEntry
+			var at, detail string
+			if err := rows.Scan(&at, &h.Action, &detail); err != nil {
+				return err
+			}
+			h.At, h.Detail = parseTime(at), decodeJSON(detail)
+			d.History = append(d.History, h)
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store: registration data: %w", err)
 	}
-	for rows.Next() {
-		var h HistoryEntry
-		var at, detail string
-		if err := rows.Scan(&at, &h.Action, &detail); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		h.At, h.Detail = parseTime(at), decodeJSON(detail)
-		d.History = append(d.History, h)
-	}
-	rows.Close()
-	rows, err = s.read.QueryContext(ctx, `SELECT sc.scanned_at, coalesce(se.key, ''), sc.result FROM scans sc
-		LEFT JOIN sessions se ON se.id = sc.door WHERE sc.registration_id = ? ORDER BY sc.id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: registration data: %w", err)
-	}
-	for rows.Next() {
+	err = eachRow(ctx, s.read, `SELECT sc.scanned_at, coalesce(se.key, ''), sc.result FROM scans sc
+		LEFT JOIN sessions se ON se.id = sc.door WHERE sc.registration_id = ? ORDER BY sc.id`, []any{id}, func(rows *sql.Rows) error {
 		var c DataCheckIn
 		var at string
 		if err := rows.Scan(&at, &c.Door, &c.Result); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		c.At = parseTime(at)
 		d.CheckIns = append(d.CheckIns, c)
-	}
-	rows.Close()
-	rows, err = s.read.QueryContext(ctx, "SELECT kind, status, created_at, sent_at FROM outbox WHERE registration_id = ? ORDER BY id", id)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: registration data: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var m DataEmail
-		var at string
-		var sent sql.NullString
-		if err := rows.Scan(&m.Kind, &m.Status, &at, &sent); err != nil {
-			return nil, err
-		}
-		m.At = parseTime(at)
-		if sent.Valid {
-			t := parseTime(sent.String)
-			m.SentAt = &t
-		}
-		d.Emails = append(d.Emails, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	err = eachRow(ctx, s.read, "SELECT kind, status, created_at, sent_at FROM outbox WHERE registration_id = ? ORDER BY id", []any{id},
+		func(rows *sql.Rows) error {
+			var m DataEmail
+			var at string
+			var sent sql.NullString
+			if err := rows.Scan(&m.Kind, &m.Status, &at, &sent); err != nil {
+				return err
+			}
+			m.At = parseTime(at)
+			if sent.Valid {
+				t := parseTime(sent.String)
+				m.SentAt = &t
+			}
+			d.Emails = append(d.Emails, m)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: registration data: %w", err)
 	}
 	if err := s.Audit(ctx, AuditRegistration+"data", r.Event, registrationTarget(id), nil); err != nil {
 		return nil, err
@@ -200,20 +194,10 @@ func (s *Store) PurgeEvent(ctx context.Context, ev *Event) (int, error) {
 	}
 	var n int
 	err := s.tx(ctx, func(tx *writeTx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM registrations WHERE event_id = ? AND anonymised_at IS NULL", ev.ID)
+		ids, err := scanRows(ctx, tx, "SELECT id FROM registrations WHERE event_id = ? AND anonymised_at IS NULL", []any{ev.ID}, scanID)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		for _, id := range ids {
 			if err := anonymise(ctx, tx, id); err != nil {
 				return err
@@ -251,27 +235,25 @@ type PurgeDue struct {
 // PurgesDue lists the events whose guests' personal data is due for
 // removal at now, the longest overdue first.
 func (s *Store) PurgesDue(ctx context.Context, now time.Time) ([]PurgeDue, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT e.slug, e.title, e.ends_at, e.retention_days,
+	var due []PurgeDue
+	err := eachRow(ctx, s.read, `SELECT e.slug, e.title, e.ends_at, e.retention_days,
 		(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.anonymised_at IS NULL) AS personal
-		FROM events e WHERE personal > 0 ORDER BY e.ends_at`)
-	if err != nil {
-		return nil, fmt.Errorf("store: purges due: %w", err)
-	}
-	defer rows.Close()
-	var out []PurgeDue
-	for rows.Next() {
+		FROM events e WHERE personal > 0 ORDER BY e.ends_at`, nil, func(rows *sql.Rows) error {
 		var p PurgeDue
 		var title, ends string
 		var days int
 		if err := rows.Scan(&p.Slug, &title, &ends, &days, &p.Personal); err != nil {
-			return nil, err
+			return err
 		}
 		p.DueAt = parseTime(ends).AddDate(0, 0, days)
-		if now.Before(p.DueAt) {
-			continue
+		if !now.Before(p.DueAt) {
+			json.Unmarshal([]byte(title), &p.Title)
+			due = append(due, p)
 		}
-		json.Unmarshal([]byte(title), &p.Title)
-		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: purges due: %w", err)
 	}
-	return out, rows.Err()
+	return due, nil
 }

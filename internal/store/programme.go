@@ -34,20 +34,15 @@ func (s *Store) EventSlugs(ctx context.Context, publishedOnly bool) ([]string, e
 	if publishedOnly {
 		q += " WHERE status = 'published'"
 	}
-	rows, err := s.read.QueryContext(ctx, q+" ORDER BY starts_at, slug")
+	slugs, err := scanRows(ctx, s.read, q+" ORDER BY starts_at, slug", nil, func(rows *sql.Rows) (string, error) {
+		var slug string
+		err := rows.Scan(&slug)
+		return slug, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: list events: %w", err)
 	}
-	defer rows.Close()
-	var slugs []string
-	for rows.Next() {
-		var slug string
-		if err := rows.Scan(&slug); err != nil {
-			return nil, err
-		}
-		slugs = append(slugs, slug)
-	}
-	return slugs, rows.Err()
+	return slugs, nil
 }
 
 // eventCache keeps loaded programmes, so that a page or a registration
@@ -168,61 +163,53 @@ func loadEvent(ctx context.Context, tx querier, slug string) (*Event, error) {
 	e.Capacity = intPtr(capacity)
 	ev.TicketKey, ev.TicketPublicKey = ed25519.PrivateKey(priv), ed25519.PublicKey(pub)
 
+	byEvent := []any{ev.ID}
 	rooms := map[int64]string{}
-	rows, err := tx.QueryContext(ctx, "SELECT id, slug, name, capacity FROM rooms WHERE event_id = ? ORDER BY position", ev.ID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, "SELECT id, slug, name, capacity FROM rooms WHERE event_id = ? ORDER BY position", byEvent, func(rows *sql.Rows) error {
 		var id int64
 		var r programme.Room
 		var name string
 		var c sql.NullInt64
 		if err := rows.Scan(&id, &r.Slug, &name, &c); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		r.Name, r.Capacity = scanText(name), intPtr(c)
 		rooms[id] = r.Slug
 		e.Rooms = append(e.Rooms, r)
-	}
-	rows.Close()
-
-	speakers := map[int64]string{}
-	rows, err = tx.QueryContext(ctx, `SELECT id, key, name, native_name, organisation, job_title, country, bio, photo, email
-		FROM speakers WHERE event_id = ? ORDER BY position`, ev.ID)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
+
+	speakers := map[int64]string{}
+	err = eachRow(ctx, tx, `SELECT id, key, name, native_name, organisation, job_title, country, bio, photo, email
+		FROM speakers WHERE event_id = ? ORDER BY position`, byEvent, func(rows *sql.Rows) error {
 		var id int64
 		var sp programme.Speaker
 		var bio, org, job string
 		if err := rows.Scan(&id, &sp.ID, &sp.Name, &sp.NativeName, &org, &job, &sp.Country, &bio, &sp.Photo, &sp.Email); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		sp.Bio, sp.Organisation, sp.JobTitle = scanText(bio), scanText(org), scanText(job)
 		speakers[id] = sp.ID
 		e.Speakers = append(e.Speakers, sp)
-	}
-	rows.Close()
-
-	index := map[int64]int{}
-	rows, err = tx.QueryContext(ctx, `SELECT id, key, kind, room_id, track, language, capacity, starts_at, ends_at, title, abstract
-		FROM sessions WHERE event_id = ? ORDER BY position`, ev.ID)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
+
+	index := map[int64]int{}
+	err = eachRow(ctx, tx, `SELECT id, key, kind, room_id, track, language, capacity, starts_at, ends_at, title, abstract
+		FROM sessions WHERE event_id = ? ORDER BY position`, byEvent, func(rows *sql.Rows) error {
 		var id int64
 		var se programme.Session
 		var room sql.NullInt64
 		var c sql.NullInt64
 		var start, end, title, abstract, track string
 		if err := rows.Scan(&id, &se.ID, &se.Kind, &room, &track, &se.Language, &c, &start, &end, &title, &abstract); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		if room.Valid {
 			se.Room = rooms[room.Int64]
@@ -233,45 +220,43 @@ func loadEvent(ctx context.Context, tx querier, slug string) (*Event, error) {
 		ev.SessionIDs[se.ID] = id
 		index[id] = len(e.Sessions)
 		e.Sessions = append(e.Sessions, se)
-	}
-	rows.Close()
-
-	rows, err = tx.QueryContext(ctx, `SELECT ss.session_id, ss.speaker_id, ss.role FROM session_speakers ss
-		JOIN sessions s ON s.id = ss.session_id WHERE s.event_id = ? ORDER BY ss.session_id, ss.position`, ev.ID)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
+
+	err = eachRow(ctx, tx, `SELECT ss.session_id, ss.speaker_id, ss.role FROM session_speakers ss
+		JOIN sessions s ON s.id = ss.session_id WHERE s.event_id = ? ORDER BY ss.session_id, ss.position`, byEvent, func(rows *sql.Rows) error {
 		var sessionID, speakerID int64
 		var role string
 		if err := rows.Scan(&sessionID, &speakerID, &role); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		se := &e.Sessions[index[sessionID]]
 		se.Speakers = append(se.Speakers, programme.SessionSpeaker{Speaker: speakers[speakerID], Role: role})
-	}
-	rows.Close()
-
-	rows, err = tx.QueryContext(ctx, "SELECT key, type, required, label, options FROM questions WHERE event_id = ? ORDER BY position", ev.ID)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var q programme.Question
-		var label, options string
-		if err := rows.Scan(&q.ID, &q.Type, &q.Required, &label, &options); err != nil {
-			return nil, err
-		}
-		q.Label = scanText(label)
-		json.Unmarshal([]byte(options), &q.Options)
-		if len(q.Options) == 0 {
-			q.Options = nil
-		}
-		e.Questions = append(e.Questions, q)
-	}
-	if err := rows.Err(); err != nil {
+
+	err = eachRow(ctx, tx, "SELECT key, type, required, label, options FROM questions WHERE event_id = ? ORDER BY position", byEvent,
+		func(rows *sql.Rows) error {
+			var q programme.Question
+			var label, options string
+			if err := rows.Scan(&q.ID, &q.Type, &q.Required, &label, &options); err != nil {
+				return err
+			}
+			q.Label = scanText(label)
+			json.Unmarshal([]byte(options), &q.Options)
+			if len(q.Options) == 0 {
+				q.Options = nil
+			}
+			e.Questions = append(e.Questions, q)
+			return nil
+		})
+	if err != nil {
 		return nil, err
 	}
 	e.InZone()

@@ -256,21 +256,15 @@ func (p parts) remove(ctx context.Context, tx *writeTx, gone map[string]int64) e
 }
 
 func keyedIDs(ctx context.Context, tx *writeTx, query string, args ...any) (map[string]int64, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	ids := map[string]int64{}
-	for rows.Next() {
+	err := eachRow(ctx, tx, query, args, func(rows *sql.Rows) error {
 		var k string
 		var id int64
-		if err := rows.Scan(&k, &id); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&k, &id)
 		ids[k] = id
-	}
-	return ids, rows.Err()
+		return err
+	})
+	return ids, err
 }
 
 func jsonText(v any) string {

@@ -259,21 +259,12 @@ func (s *Store) EachRegistration(ctx context.Context, ev *Event, f Filter, fn fu
 // the page f asks for.
 func pageIDs(ctx context.Context, tx *sql.Tx, ev *Event, f Filter) (Filter, error) {
 	cond, args := filterSQL(ev, f)
-	rows, err := tx.QueryContext(ctx, "SELECT r.id FROM registrations r WHERE "+cond+" ORDER BY "+orderSQL(f)+" LIMIT ? OFFSET ?",
-		append(args, f.Limit, f.Offset)...)
+	ids, err := scanRows(ctx, tx, "SELECT r.id FROM registrations r WHERE "+cond+" ORDER BY "+orderSQL(f)+" LIMIT ? OFFSET ?",
+		append(args, f.Limit, f.Offset), scanID)
 	if err != nil {
 		return f, err
 	}
-	defer rows.Close()
-	page := Filter{Sort: f.Sort, Desc: f.Desc, IDs: []int64{}}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return f, err
-		}
-		page.IDs = append(page.IDs, id)
-	}
-	return page, rows.Err()
+	return Filter{Sort: f.Sort, Desc: f.Desc, IDs: ids}, nil
 }
 
 // seatReader turns the seat pairs of listColumns into seats in the order of

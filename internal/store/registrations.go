@@ -95,21 +95,20 @@ func (s *Store) fillDetails(ctx context.Context, regs []*registration.Registrati
 	}
 	byID, ids := indexRegistrations(regs)
 	in := "(" + placeholders(len(ids)) + ")"
-	rows, err := s.read.QueryContext(ctx, `SELECT rs.registration_id, s.key, rs.status FROM registration_sessions rs
-		JOIN sessions s ON s.id = rs.session_id WHERE rs.registration_id IN `+in+` ORDER BY s.starts_at, s.position`, ids...)
+	err := eachRow(ctx, s.read, `SELECT rs.registration_id, s.key, rs.status FROM registration_sessions rs
+		JOIN sessions s ON s.id = rs.session_id WHERE rs.registration_id IN `+in+` ORDER BY s.starts_at, s.position`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var seat registration.Seat
+			if err := rows.Scan(&id, &seat.ID, &seat.Status); err != nil {
+				return err
+			}
+			byID[id].Sessions = append(byID[id].Sessions, seat)
+			return nil
+		})
 	if err != nil {
 		return fmt.Errorf("store: registration sessions: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		var seat registration.Seat
-		if err := rows.Scan(&id, &seat.ID, &seat.Status); err != nil {
-			rows.Close()
-			return err
-		}
-		byID[id].Sessions = append(byID[id].Sessions, seat)
-	}
-	rows.Close()
 	if err := s.fillCheckIns(ctx, byID, in, ids); err != nil {
 		return err
 	}
@@ -140,23 +139,23 @@ func (s *Store) fillMail(ctx context.Context, regs []*registration.Registration)
 	}
 	byID, ids := indexRegistrations(regs)
 	in := "(" + placeholders(len(ids)) + ")"
-	rows, err := s.read.QueryContext(ctx, `SELECT o.registration_id, o.kind, o.status, o.last_error, coalesce(o.sent_at, o.created_at)
-		FROM outbox o WHERE o.id IN (SELECT max(id) FROM outbox WHERE registration_id IN `+in+` GROUP BY registration_id)`, ids...)
+	err := eachRow(ctx, s.read, `SELECT o.registration_id, o.kind, o.status, o.last_error, coalesce(o.sent_at, o.created_at)
+		FROM outbox o WHERE o.id IN (SELECT max(id) FROM outbox WHERE registration_id IN `+in+` GROUP BY registration_id)`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var m registration.MailStatus
+			var at string
+			if err := rows.Scan(&id, &m.Kind, &m.Status, &m.Error, &at); err != nil {
+				return err
+			}
+			m.At = parseTime(at)
+			byID[id].Mail = &m
+			return nil
+		})
 	if err != nil {
 		return fmt.Errorf("store: registration mail: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var m registration.MailStatus
-		var at string
-		if err := rows.Scan(&id, &m.Kind, &m.Status, &m.Error, &at); err != nil {
-			return err
-		}
-		m.At = parseTime(at)
-		byID[id].Mail = &m
-	}
-	return rows.Err()
+	return nil
 }
 
 // SeatCounts returns, per session id, the confirmed seats taken, and the
@@ -167,18 +166,15 @@ func (s *Store) SeatCounts(ctx context.Context, ev *Event) (event int, sessions 
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: seat counts: %w", err)
 	}
-	rows, err := s.read.QueryContext(ctx, "SELECT key, confirmed FROM sessions WHERE event_id = ?", ev.ID)
+	err = eachRow(ctx, s.read, "SELECT key, confirmed FROM sessions WHERE event_id = ?", []any{ev.ID}, func(rows *sql.Rows) error {
+		var key string
+		var n int
+		err := rows.Scan(&key, &n)
+		sessions[key] = n
+		return err
+	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: seat counts: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var key string
-		var n int
-		if err := rows.Scan(&key, &n); err != nil {
-			return 0, nil, err
-		}
-		sessions[key] = n
-	}
-	return event, sessions, rows.Err()
+	return event, sessions, nil
 }

@@ -26,28 +26,24 @@ type Member struct {
 
 // Team lists every account, admins first, then by name.
 func (s *Store) Team(ctx context.Context) ([]Member, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, u.disabled_at IS NOT NULL,
+	team, err := scanRows(ctx, s.read, `SELECT u.id, u.email, u.name, u.role, u.created_at, u.disabled_at IS NOT NULL,
 		(SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id), (SELECT max(last_used_at) FROM api_tokens t WHERE t.user_id = u.id),
 		u.signed_in_at, (SELECT max(created_at) FROM invitations i WHERE i.user_id = u.id),
 		(SELECT max(expires_at) FROM invitations i WHERE i.user_id = u.id AND i.used_at IS NULL AND i.revoked_at IS NULL)
-		FROM users u ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'organiser' THEN 1 ELSE 2 END, u.name COLLATE NOCASE, u.id`)
+		FROM users u ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'organiser' THEN 1 ELSE 2 END, u.name COLLATE NOCASE, u.id`,
+		nil, func(rows *sql.Rows) (Member, error) {
+			var m Member
+			var created string
+			var used, signedIn, invited, until sql.NullString
+			err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Disabled, &m.Tokens, &used, &signedIn, &invited, &until)
+			m.CreatedAt, m.LastUsedAt = parseTime(created), parseNullTime(used)
+			m.SignedInAt, m.Invited, m.InvitedUntil = parseNullTime(signedIn), parseNullTime(invited), parseNullTime(until)
+			return m, err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store: team: %w", err)
 	}
-	defer rows.Close()
-	var out []Member
-	for rows.Next() {
-		var m Member
-		var created string
-		var used, signedIn, invited, until sql.NullString
-		if err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Disabled, &m.Tokens, &used, &signedIn, &invited, &until); err != nil {
-			return nil, err
-		}
-		m.CreatedAt, m.LastUsedAt = parseTime(created), parseNullTime(used)
-		m.SignedInAt, m.Invited, m.InvitedUntil = parseNullTime(signedIn), parseNullTime(invited), parseNullTime(until)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return team, nil
 }
 
 // UserByID returns an account, disabled ones included, or ErrNotFound.

@@ -240,23 +240,19 @@ type Token struct {
 
 // Tokens lists a user's API tokens, oldest first.
 func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
-	rows, err := s.read.QueryContext(ctx, "SELECT id, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id", userID)
+	tokens, err := scanRows(ctx, s.read, "SELECT id, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
+		[]any{userID}, func(rows *sql.Rows) (Token, error) {
+			var tk Token
+			var created string
+			var used sql.NullString
+			err := rows.Scan(&tk.ID, &created, &used)
+			tk.CreatedAt, tk.LastUsedAt = parseTime(created), parseNullTime(used)
+			return tk, err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("store: list tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		var tk Token
-		var created string
-		var used sql.NullString
-		if err := rows.Scan(&tk.ID, &created, &used); err != nil {
-			return nil, err
-		}
-		tk.CreatedAt, tk.LastUsedAt = parseTime(created), parseNullTime(used)
-		out = append(out, tk)
-	}
-	return out, rows.Err()
+	return tokens, nil
 }
 
 // WebSession is a signed-in browser.
