@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/foyer-events/foyer/internal/exporttest"
 	"github.com/foyer-events/foyer/internal/mailtest"
 )
 
@@ -180,7 +180,7 @@ func TestOrganiserInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	records := readCSV(t, data)
+	records := exporttest.ReadCSV(t, data)
 	var api struct {
 		Registrations []struct {
 			FirstName string `json:"first_name"`
@@ -287,20 +287,6 @@ func waitForFile(t testing.TB, dir, ext string) string {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// readCSV reads an exported CSV the way Excel does: BOM, RFC 4180.
-func readCSV(t testing.TB, data []byte) [][]string {
-	t.Helper()
-	rest, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
-	if !ok {
-		t.Fatal("the CSV has no byte order mark")
-	}
-	records, err := csv.NewReader(bytes.NewReader(rest)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return records
 }
 
 // printPDF prints the page as Chromium prints it, with the page's own

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/foyer-events/foyer/internal/apitest"
+	"github.com/foyer-events/foyer/internal/exporttest"
 )
 
 // registerGuests registers n guests of the demo forum through the API,
@@ -88,7 +87,7 @@ func TestExportCommandMatchesAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromAPI, fromCommand := xlsxRows(t, api.Body), xlsxRows(t, data)
+	fromAPI, fromCommand := exporttest.ReadXLSX(t, api.Body), exporttest.ReadXLSX(t, data)
 	if len(fromAPI) < 2 || !slices.EqualFunc(fromAPI, fromCommand, slices.Equal) {
 		t.Errorf("XLSX from the command differs from the API's:\n%q\n%q", fromCommand, fromAPI)
 	}
@@ -118,18 +117,4 @@ func TestExportCommandMatchesAPI(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != len(cases)+1 {
 		t.Errorf("%d files in the output folder, want %d: a half-written file left behind?", len(entries), len(cases)+1)
 	}
-}
-
-func xlsxRows(t testing.TB, data []byte) [][]string {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(f.GetSheetName(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
 }

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/base64"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/foyer-events/foyer/internal/exporttest"
 )
 
 // TestOrganiserSetsUpAForumInBrowser: an organiser creates an event in the
@@ -133,10 +133,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 	browse(t, ctx, chromedp.Click(chromedp.CSS(`.anonymise-form input[name=confirm]`)))
 	submit(t, ctx, `.anonymise-form button`)
 	export := in.get(t, "/api/v1/events/hannover-2027/attendees.csv", "Authorization", "Bearer "+organiser).Want(t, http.StatusOK)
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(export.Body), "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := exporttest.ReadCSV(t, export.Body)
 	if len(rows) != 3 || strings.Contains(string(export.Body), "Nummer1") || strings.Contains(string(export.Body), "g1@example.org") {
 		t.Errorf("the export after anonymising has %d rows:\n%s", len(rows), export.Body)
 	}

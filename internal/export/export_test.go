@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/foyer-events/foyer/internal/exporttest"
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
@@ -59,31 +59,6 @@ func demo(t *testing.T) *programme.Event {
 	return programme.Demo(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 }
 
-// readCSVAsExcel reads a CSV file the way Excel does with a UTF-8 file: the
-// byte order mark says UTF-8 (Excel needs it), RFC 4180 quoting, CRLF lines.
-func readCSVAsExcel(t *testing.T, data []byte) [][]string {
-	t.Helper()
-	rest, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
-	if !ok {
-		t.Fatal("the CSV does not start with a UTF-8 byte order mark: Excel would read it as ANSI")
-	}
-	if !bytes.HasSuffix(rest, []byte("\r\n")) {
-		t.Error("the last record does not end with CRLF")
-	}
-	for _, line := range bytes.SplitAfter(rest, []byte("\n")) {
-		if len(line) > 0 && !bytes.HasSuffix(line, []byte("\r\n")) && bytes.HasSuffix(line, []byte("\n")) {
-			t.Errorf("a bare LF: %q", line)
-		}
-	}
-	r := csv.NewReader(bytes.NewReader(rest))
-	r.FieldsPerRecord = 0 // every record as long as the header
-	records, err := r.ReadAll()
-	if err != nil {
-		t.Fatalf("not RFC 4180: %v", err)
-	}
-	return records
-}
-
 func TestCSV(t *testing.T) {
 	e := demo(t)
 	l, err := NewList(e, PresetFull, "de", nil, i18n.In("de"))
@@ -94,7 +69,7 @@ func TestCSV(t *testing.T) {
 	if err := l.WriteCSV(&buf, rowsOf(guests())); err != nil {
 		t.Fatal(err)
 	}
-	records := readCSVAsExcel(t, buf.Bytes())
+	records := exporttest.ReadCSV(t, buf.Bytes())
 	if len(records) != 5 {
 		t.Fatalf("%d records, want a header and 4 rows", len(records))
 	}

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"database/sql"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/foyer-events/foyer/internal/apitest"
 	"github.com/foyer-events/foyer/internal/export"
+	"github.com/foyer-events/foyer/internal/exporttest"
 	"github.com/foyer-events/foyer/internal/i18n"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
@@ -223,9 +220,9 @@ func TestAttendeeExportsMatchDatabase(t *testing.T) {
 					if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 						t.Errorf("Content-Type %q", ct)
 					}
-					table = readExcelCSV(t, res.body)
+					table = exporttest.ReadCSV(t, res.body)
 				} else {
-					table = readXLSX(t, res.body)
+					table = exporttest.ReadXLSX(t, res.body)
 				}
 				if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename=forum-attendees-`) || !strings.HasSuffix(cd, "."+format) {
 					t.Errorf("Content-Disposition %q", cd)
@@ -320,33 +317,4 @@ func download(t *testing.T, ta *testApp, path, token string, status int) downloa
 	}
 	r := apitest.Client{Base: ta.srv.URL}.Do(t, http.MethodGet, path, nil, header...).Want(t, status)
 	return downloaded{Header: r.Header, body: r.Body}
-}
-
-// readExcelCSV reads a CSV as Excel reads a UTF-8 file: it must start with
-// the byte order mark, quoting is RFC 4180.
-func readExcelCSV(t *testing.T, data []byte) [][]string {
-	t.Helper()
-	rest, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
-	if !ok {
-		t.Fatal("no UTF-8 byte order mark: Excel would garble 王 and ü")
-	}
-	records, err := csv.NewReader(bytes.NewReader(rest)).ReadAll()
-	if err != nil {
-		t.Fatalf("not RFC 4180: %v", err)
-	}
-	return records
-}
-
-func readXLSX(t *testing.T, data []byte) [][]string {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(f.GetSheetName(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
 }
