@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/foyer-events/foyer/internal/registration"
 )
 
 // eventSpec says how a benchmark event differs from the demo forum.
@@ -92,20 +94,6 @@ func answersFor(questions []any) map[string]any {
 	return answers
 }
 
-// registrationInput is the body of POST /api/v1/events/{slug}/registrations.
-type registrationInput struct {
-	FirstName    string         `json:"first_name"`
-	LastName     string         `json:"last_name"`
-	Email        string         `json:"email"`
-	Organisation string         `json:"organisation"`
-	JobTitle     string         `json:"job_title"`
-	Country      string         `json:"country"`
-	Language     string         `json:"language"`
-	Sessions     []string       `json:"sessions,omitempty"`
-	Answers      map[string]any `json:"answers"`
-	Consent      bool           `json:"consent"`
-}
-
 // registrant registers attendees for one event: registration i has the
 // email TAG-00000i@example.org (which the mail sink counts under TAG), and
 // every third one chooses the event's session.
@@ -122,7 +110,7 @@ var languages = []string{"en", "de", "zh"}
 // plus " seat STATUS" when it chose the session; anything but a 201 with
 // a registration fails.
 func (r registrant) register(ctx context.Context, i int) (string, bool) {
-	in := registrationInput{
+	in := registration.Input{
 		FirstName: "Bench", LastName: fmt.Sprintf("Attendee %d", i),
 		Email:        fmt.Sprintf("%s-%07d@example.org", r.tag, i),
 		Organisation: "Benchmark GmbH", JobTitle: "Tester", Country: "DE",

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/labstack/echo/v4"
 	_ "github.com/mattn/go-sqlite3" // the floor's database
 )
@@ -127,7 +128,7 @@ func newFloorHandler(dbPath string, static []byte) (http.Handler, func() error, 
 		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, static)
 	})
 	e.POST("/insert", func(c echo.Context) error {
-		var in registrationInput
+		var in registration.Input
 		if err := json.NewDecoder(c.Request().Body).Decode(&in); err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 		}

@@ -262,7 +262,7 @@ func (s *Server) saveParts(kind string) echo.HandlerFunc {
 				return err
 			}
 		} else {
-			problems = prefixed(problems, partPlace(kind, len(partsOf(e, kind))-1, id)+".")
+			problems = prefixed(problems, partPlace(kind, partCount(e, kind)-1, id)+".")
 		}
 		if problems != nil {
 			editing := id
@@ -291,27 +291,19 @@ func replacePart[T any](list []T, item T, original string, remove bool, id func(
 	return append(list, item)
 }
 
-func partsOf(e *programme.Event, kind string) []string {
-	var ids []string
+// partCount is how many parts of the kind e has.
+func partCount(e *programme.Event, kind string) int {
 	switch kind {
 	case "rooms":
-		for _, r := range e.Rooms {
-			ids = append(ids, r.Slug)
-		}
+		return len(e.Rooms)
 	case "speakers":
-		for _, s := range e.Speakers {
-			ids = append(ids, s.ID)
-		}
+		return len(e.Speakers)
 	case "sessions":
-		for _, s := range e.Sessions {
-			ids = append(ids, s.ID)
-		}
+		return len(e.Sessions)
 	case "questions":
-		for _, q := range e.Questions {
-			ids = append(ids, q.ID)
-		}
+		return len(e.Questions)
 	}
-	return ids
+	return 0
 }
 
 func prefixed(m map[string]string, prefix string) map[string]string {

@@ -95,15 +95,10 @@ func (s *Server) editRegistration(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	l := lang(c)
-	raw, err := inputFromForm(c, ev.Event)
+	in, kind, fields, err := readAdminForm(c, ev, reg)
 	if err != nil {
 		return err
 	}
-	if raw.Sessions == nil {
-		raw.Sessions = []string{} // none ticked: signed up for none
-	}
-	in, kind, fields := checkAdminForm(c, raw, ev, l)
 	if fields != nil {
 		return s.renderRegistrationForm(c, ev, reg, in, kind, fields, http.StatusUnprocessableEntity)
 	}
@@ -111,7 +106,7 @@ func (s *Server) editRegistration(c echo.Context) error {
 	err = s.app.Store.EditRegistration(ctx, ev, reg.ID, in, kind)
 	switch {
 	case errors.Is(err, store.ErrEmailTaken):
-		return s.renderRegistrationForm(c, ev, reg, in, kind, map[string]string{"email": i18n.T(l, "admin.reg.email_taken")},
+		return s.renderRegistrationForm(c, ev, reg, in, kind, map[string]string{"email": i18n.T(lang(c), "admin.reg.email_taken")},
 			http.StatusConflict)
 	case errors.Is(err, store.ErrNotLive):
 		return problem(c, http.StatusConflict, "not_live")
@@ -123,10 +118,19 @@ func (s *Server) editRegistration(c echo.Context) error {
 	return redirectDone(c, withQuery(to, map[string][]string{"back": {back(c, links.Admin(ev.Slug, "registrations"))}}), "edited", 1)
 }
 
-// checkAdminForm validates an organiser's registration form: the input as
-// the guest's form would take it, the kind, and the problems by field (nil
-// when there are none).
-func checkAdminForm(c echo.Context, raw registration.Input, ev *store.Event, l string) (registration.Input, string, map[string]string) {
+// readAdminForm reads and checks an organiser's registration form, for a
+// new registration (reg nil) or an edit of reg: the input as the guest's
+// form would take it, the kind, and the problems by field (nil when there
+// are none).
+func readAdminForm(c echo.Context, ev *store.Event, reg *registration.Registration) (registration.Input, string, map[string]string, error) {
+	raw, err := inputFromForm(c, ev.Event)
+	if err != nil {
+		return registration.Input{}, "", nil, err
+	}
+	if reg != nil && raw.Sessions == nil {
+		raw.Sessions = []string{} // none ticked: signed up for none
+	}
+	l := lang(c)
 	kind, kindOK := kindOf(c)
 	in, errs := validateAdminInput(raw, ev, l)
 	fields := view.Fields(l, errs)
@@ -136,7 +140,7 @@ func checkAdminForm(c echo.Context, raw registration.Input, ev *store.Event, l s
 		}
 		fields["kind"] = i18n.T(l, "error.filter_kind")
 	}
-	return in, kind, fields
+	return in, kind, fields, nil
 }
 
 // newRegistrationForm is GET /admin/events/{slug}/registrations/new.
@@ -157,15 +161,14 @@ func (s *Server) addRegistration(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	l := lang(c)
-	raw, err := inputFromForm(c, ev.Event)
+	in, kind, fields, err := readAdminForm(c, ev, nil)
 	if err != nil {
 		return err
 	}
-	in, kind, fields := checkAdminForm(c, raw, ev, l)
 	if fields != nil {
 		return s.renderRegistrationForm(c, ev, nil, in, kind, fields, http.StatusUnprocessableEntity)
 	}
+	l := lang(c)
 	ctx := c.Request().Context()
 	if in.Email != "" {
 		// An address already registered is a registration to look at, not a

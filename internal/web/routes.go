@@ -114,10 +114,7 @@ func (s *Server) routes() {
 	ev.POST("/outbox/retry-failed", s.retryFailedMail)
 	ev.POST("/outbox/:id/retry", s.retryMail)
 	ev.GET("/exports", s.showExports)
-	ev.GET("/attendees.csv", s.exportAttendees("csv"))
-	ev.GET("/attendees.xlsx", s.exportAttendees("xlsx"))
-	ev.GET("/speakers.csv", s.exportSpeakers("csv"))
-	ev.GET("/speakers.xlsx", s.exportSpeakers("xlsx"))
+	s.exportRoutes(ev, "")
 	ev.GET("/print", s.showPrint)
 	ev.GET("/badges", s.showBadges)
 	ev.GET("/checkin-progress", s.showCheckInProgress)
@@ -172,10 +169,7 @@ func (s *Server) routes() {
 	api.PUT("/events/:slug", s.updateEvent, organiser)
 	api.POST("/events/:slug/registrations", s.apiRegister, limit)
 	api.GET("/events/:slug/registrations", s.listRegistrations, organiser)
-	api.GET("/events/:slug/attendees.csv", s.exportAttendees("csv"), organiser)
-	api.GET("/events/:slug/attendees.xlsx", s.exportAttendees("xlsx"), organiser)
-	api.GET("/events/:slug/speakers.csv", s.exportSpeakers("csv"), organiser)
-	api.GET("/events/:slug/speakers.xlsx", s.exportSpeakers("xlsx"), organiser)
+	s.exportRoutes(api, "/events/:slug", organiser)
 	api.GET("/registrations/:id", s.getRegistration, organiser)
 	for _, action := range []string{"cancel", "approve", "reject", "resend"} {
 		api.POST("/registrations/:id/"+action, s.registrationAction(action), organiser)
@@ -198,6 +192,16 @@ func (s *Server) routes() {
 	api.GET("/events/:slug/checkin/search", s.searchGuests, staff, scanLimit)
 	api.POST("/events/:slug/checkin/sync", s.syncScans, staff, scanLimit)
 	api.POST("/events/:slug/checkin/walk-ins", s.walkIn, staff, scanLimit)
+}
+
+// exportRoutes adds an event's downloads under prefix: attendees.csv,
+// attendees.xlsx, speakers.csv and speakers.xlsx. The organiser pages
+// and the API serve the same files.
+func (s *Server) exportRoutes(g *echo.Group, prefix string, m ...echo.MiddlewareFunc) {
+	for _, format := range []string{"csv", "xlsx"} {
+		g.GET(prefix+"/attendees."+format, s.exportAttendees(format), m...)
+		g.GET(prefix+"/speakers."+format, s.exportSpeakers(format), m...)
+	}
 }
 
 // rateLimit limits requests per client address, unless FOYER_RATE_LIMIT=off.
