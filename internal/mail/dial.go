@@ -34,6 +34,10 @@ type session struct {
 	startTLS bool                 // the STARTTLS command was written
 	wrote    bool                 // the last thing done on the socket was a write
 	replies  int                  // reads that followed a write: replies begun
+
+	tx        bool // a message's transaction runs, begun after txReplies replies
+	txReplies int
+	data      bool // the transaction wrote past DATA: the message may have been taken
 }
 
 func (ss *session) close() {
@@ -132,6 +136,11 @@ func (w *wire) Write(p []byte) (int, error) {
 			// and foyer and removed its STARTTLS) may do in the clear.
 			return 0, errClearPassword
 		}
+	}
+	if ss.tx && ss.replies-ss.txReplies >= 3 {
+		// The replies to MAIL FROM, RCPT TO and DATA are in (net/smtp
+		// sends one recipient): what goes now is the message.
+		ss.data = true
 	}
 	ss.wrote = true
 	return w.Conn.Write(p)

@@ -19,7 +19,8 @@ import (
 const DefaultTimeout = 30 * time.Second
 
 // SMTPSender delivers each message over its own connection to an SMTP
-// server, through go-mail. It is safe for concurrent use.
+// server, through go-mail; a Session of it keeps one connection open for
+// many. It is safe for concurrent use.
 type SMTPSender struct {
 	SMTP config.SMTP
 	// TLSConfig replaces the default (the system's trusted certificates,
@@ -53,13 +54,25 @@ func (s *SMTPSender) SendTraced(ctx context.Context, m *Message, trace Trace) er
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mail: send: %w", err)
 	}
-	sc, ss, err := s.open(ctx, trace)
+	sc, ss, _, err := s.open(ctx, trace)
 	if err != nil {
 		return err
 	}
 	defer ss.close()
+	if err := s.transact(sc, ss, msg, trace); err != nil {
+		return err
+	}
+	// The server has taken the message; a failed QUIT changes nothing.
+	sc.Close()
+	return nil
+}
+
+// transact sends msg over an open session: MAIL FROM, RCPT TO, DATA.
+func (s *SMTPSender) transact(sc gomail.SendCloser, ss *session, msg *Composed, trace Trace) error {
 	detail := "from " + msg.From + " to " + msg.To
 	before := ss.replies
+	ss.tx, ss.txReplies, ss.data = true, before, false
+	defer func() { ss.tx = false }()
 	// Only finished bytes reach go-mail here: its own message writer
 	// panics when the connection fails halfway (see Compose).
 	if err := sc.Send(msg.From, []string{msg.To}, msg); err != nil {
@@ -68,8 +81,6 @@ func (s *SMTPSender) SendTraced(ctx context.Context, m *Message, trace Trace) er
 		return err
 	}
 	trace.report(StepSend, detail, nil)
-	// The server has taken the message; a failed QUIT changes nothing.
-	sc.Close()
 	return nil
 }
 
@@ -87,7 +98,7 @@ func sendError(err error, replies int, to string) error {
 // Probe connects, negotiates TLS and logs in as a message would, then says
 // QUIT without sending anything: it tells whether the settings work.
 func (s *SMTPSender) Probe(ctx context.Context, trace Trace) error {
-	sc, ss, err := s.open(ctx, trace)
+	sc, ss, _, err := s.open(ctx, trace)
 	if err != nil {
 		return err
 	}
@@ -99,15 +110,10 @@ func (s *SMTPSender) Probe(ctx context.Context, trace Trace) error {
 }
 
 // open runs the steps before a message (connect, TLS, login) through
-// go-mail's Dial and reports them. The session it returns must be closed.
-func (s *SMTPSender) open(ctx context.Context, trace Trace) (gomail.SendCloser, *session, error) {
-	timeout := s.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
-		timeout = max(time.Until(dl), time.Millisecond)
-	}
+// go-mail's Dial and reports them. The session it returns must be closed;
+// its Dialer's Timeout sets the deadline of each message sent over it.
+func (s *SMTPSender) open(ctx context.Context, trace Trace) (gomail.SendCloser, *session, *gomail.Dialer, error) {
+	timeout := s.timeout(ctx)
 	ss := &session{ctx: ctx, local: isLocal(s.SMTP.Host), dialling: true, clear: s.SMTP.TLS != "tls"}
 	d := s.dialer(ss)
 	d.Timeout = ss.file(timeout)
@@ -118,7 +124,7 @@ func (s *SMTPSender) open(ctx context.Context, trace Trace) (gomail.SendCloser, 
 		// go-mail leaves the connection open when EHLO fails or STARTTLS
 		// is missing (smtp.go:102, smtp.go:111).
 		ss.close()
-		return nil, nil, s.dialError(ss, d, err, trace)
+		return nil, nil, nil, s.dialError(ss, d, err, trace)
 	}
 
 	trace.report(StepConnect, s.addr(), nil)
@@ -131,11 +137,23 @@ func (s *SMTPSender) open(ctx context.Context, trace Trace) (gomail.SendCloser, 
 		// go-mail logs in only when the server offers AUTH, and goes on
 		// without a login when it does not.
 		ss.close()
-		return nil, nil, trace.fail(StepLogin, "as "+cfg.User, FaultLogin, errors.New("mail: smtp: the server offers no login (AUTH), but FOYER_SMTP_URL has a user"))
+		return nil, nil, nil, trace.fail(StepLogin, "as "+cfg.User, FaultLogin, errors.New("mail: smtp: the server offers no login (AUTH), but FOYER_SMTP_URL has a user"))
 	default:
 		trace.report(StepLogin, "as "+cfg.User, nil)
 	}
-	return sc, ss, nil
+	return sc, ss, d, nil
+}
+
+// timeout is s.Timeout, or less when ctx ends sooner.
+func (s *SMTPSender) timeout(ctx context.Context) time.Duration {
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
+		timeout = max(time.Until(dl), time.Millisecond)
+	}
+	return timeout
 }
 
 // dialer builds a fresh go-mail Dialer per session: Dial stores the chosen

@@ -48,12 +48,15 @@ const (
 type Worker struct {
 	store  *store.Store
 	sender mail.Sender
-	cfg    config.Config
-	log    *slog.Logger
-	wakeup chan struct{}
-	html   *htmltemplate.Template
-	text   *texttemplate.Template
-	done   sync.WaitGroup
+	// sessions are the SMTP sessions of the sender goroutines of sendAll,
+	// one each, kept open between emails and batches (see senderFor).
+	sessions [mailWorkers]*mail.Session
+	cfg      config.Config
+	log      *slog.Logger
+	wakeup   chan struct{}
+	html     *htmltemplate.Template
+	text     *texttemplate.Template
+	done     sync.WaitGroup
 	// metrics counts the outcome of every attempt; nil counts nothing.
 	metrics *metrics.Metrics
 	// fault is what fails every email at the moment, nil while mail goes
@@ -118,6 +121,7 @@ func (m *Worker) wake() {
 // finished or, after a crash, queued again on the next start.
 func (m *Worker) run(ctx context.Context) {
 	defer m.done.Done()
+	defer m.closeSessions()
 	if err := m.store.RequeueInterrupted(context.WithoutCancel(ctx)); err != nil {
 		m.log.Error("mail: requeue", "err", err)
 	}
@@ -181,6 +185,7 @@ func (m *Worker) sendAll(ctx context.Context, items []store.OutboxItem) {
 	)
 	next := make(chan store.OutboxItem)
 	for i := range min(mailWorkers, len(items)) {
+		sender := m.senderFor(i)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -194,7 +199,7 @@ func (m *Worker) sendAll(ctx context.Context, items []store.OutboxItem) {
 					return
 				}
 				start := time.Now()
-				if m.send(ctx, it) {
+				if m.send(ctx, sender, it) {
 					mu.Lock()
 					sent = append(sent, it.ID)
 					mu.Unlock()
@@ -220,6 +225,35 @@ func (m *Worker) sendAll(ctx context.Context, items []store.OutboxItem) {
 	m.log.Info("mail sent", "emails", len(sent))
 }
 
+// senderFor returns the sender of sendAll's sender goroutine i. Over SMTP
+// each goroutine has a session of its own, which keeps its connection open
+// from one email to the next, across batches, until it has been idle for
+// mail.SessionIdle or sent mail.SessionMessages; go-mail's sessions are not
+// for sharing between goroutines. Other senders keep nothing open and serve
+// all goroutines. Only run calls it, between batches.
+func (m *Worker) senderFor(i int) mail.Sender {
+	smtp, ok := m.sender.(*mail.SMTPSender)
+	if !ok {
+		return m.sender
+	}
+	if m.sessions[i] == nil {
+		m.sessions[i] = smtp.Session()
+	}
+	return m.sessions[i]
+}
+
+// closeSessions says QUIT on every open SMTP session, all at once, as
+// foyer stops.
+func (m *Worker) closeSessions() {
+	var wg sync.WaitGroup
+	for _, s := range m.sessions {
+		if s != nil {
+			wg.Go(func() { s.Close() })
+		}
+	}
+	wg.Wait()
+}
+
 // rest pauses for d; false if ctx ended first.
 func rest(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
@@ -235,14 +269,14 @@ func rest(ctx context.Context, d time.Duration) bool {
 // send delivers one outbox entry and records the outcome, except for a
 // delivery, which it reports for sendAll to record with the rest of the
 // batch. It finishes its bookkeeping even while foyer shuts down.
-func (m *Worker) send(ctx context.Context, it store.OutboxItem) (delivered bool) {
+func (m *Worker) send(ctx context.Context, sender mail.Sender, it store.OutboxItem) (delivered bool) {
 	bg := context.WithoutCancel(ctx)
 	if f := m.fault.Load(); f != nil {
 		// Found while this batch was being sent: the rest waits.
 		m.postpone(bg, it, f)
 		return false
 	}
-	err := m.attempt(bg, it)
+	err := m.attempt(bg, sender, it)
 	if mail.FaultOf(err) != "" {
 		m.postpone(bg, it, m.noteFault(err, false))
 		return false
@@ -277,7 +311,7 @@ var errPanic = errors.New("mail: internal error while sending")
 // attempt composes and sends one email. A panic in either (a library that
 // trips over a broken connection or odd input) is an error of this message
 // alone: the worker and the server carry on.
-func (m *Worker) attempt(ctx context.Context, it store.OutboxItem) (err error) {
+func (m *Worker) attempt(ctx context.Context, sender mail.Sender, it store.OutboxItem) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			m.log.Error("mail: panic while sending", "outbox", it.ID, "kind", it.Kind, "panic", redact(fmt.Errorf("%v", p)), "stack", string(debug.Stack()))
@@ -290,7 +324,7 @@ func (m *Worker) attempt(ctx context.Context, it store.OutboxItem) (err error) {
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	return m.sender.Send(sendCtx, msg)
+	return sender.Send(sendCtx, msg)
 }
 
 // emailAddress matches what SMTP servers quote back in their replies.
