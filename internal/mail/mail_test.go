@@ -26,7 +26,7 @@ import (
 const ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//foyer//EN\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:reg-1@foyer\r\nSUMMARY:Forum für Zukunft 未来论坛\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
 // confirmation is a message shaped like foyer's ticket email.
-func confirmation(t *testing.T) (*mail.Message, string) {
+func confirmation(t testing.TB) (*mail.Message, string) {
 	t.Helper()
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -66,7 +66,7 @@ func plainSender(srv *mailtest.Server) *mail.SMTPSender {
 
 // urlSender is a sender set up from the server's address as FOYER_SMTP_URL
 // sets it up, trusting the server's test certificate.
-func urlSender(t *testing.T, srv *mailtest.Server) *mail.SMTPSender {
+func urlSender(t testing.TB, srv *mailtest.Server) *mail.SMTPSender {
 	t.Helper()
 	cfg, err := config.ParseSMTPURL(srv.URL())
 	if err != nil {

@@ -49,6 +49,9 @@ type Session struct {
 	// zero. Set them before the first Send.
 	Idle     time.Duration
 	Messages int
+	// Connected, when set, hears of each connection the session opened,
+	// once the login has passed. Set it before the first Send.
+	Connected func()
 
 	mu   sync.Mutex
 	sc   gomail.SendCloser // nil while closed
@@ -145,6 +148,9 @@ func (c *Session) open(ctx context.Context) error {
 		return err
 	}
 	c.sc, c.ss, c.d, c.sent = sc, ss, d, 0
+	if c.Connected != nil {
+		c.Connected()
+	}
 	return nil
 }
 

@@ -44,6 +44,8 @@ func receivedOnce(t *testing.T, srv *mailtest.Server, n int) []mailtest.Received
 func TestSessionKeepsConnection(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.WithSTARTTLS(), mailtest.WithAuth("foyer", "s3cret"))
 	s := urlSender(t, srv).Session()
+	connected := 0
+	s.Connected = func() { connected++ }
 	ctx := context.Background()
 	for i := 1; i <= 5; i++ {
 		if err := s.Send(ctx, note(i)); err != nil {
@@ -76,6 +78,9 @@ func TestSessionKeepsConnection(t *testing.T) {
 	}
 	s.Close()
 	srv.WaitQuits(t, 2, 5*time.Second)
+	if connected != 2 {
+		t.Errorf("Connected heard of %d connections, want 2", connected)
+	}
 }
 
 // TestSessionServerClosedConnection: when the server has let go of the
@@ -130,26 +135,30 @@ func TestSessionServerClosedConnection(t *testing.T) {
 // not send it again itself but returns a temporary error, for the outbox
 // to retry later.
 func TestSessionNoResendAfterData(t *testing.T) {
-	srv := mailtest.Start(t)
-	s := plainSender(srv).Session()
-	defer s.Close()
-	ctx := context.Background()
-	if err := s.Send(ctx, note(1)); err != nil {
-		t.Fatal(err)
+	for name, opts := range map[string][]mailtest.Option{"plain": nil, "starttls": {mailtest.WithSTARTTLS()}} {
+		t.Run(name, func(t *testing.T) {
+			srv := mailtest.Start(t, opts...)
+			s := urlSender(t, srv).Session()
+			defer s.Close()
+			ctx := context.Background()
+			if err := s.Send(ctx, note(1)); err != nil {
+				t.Fatal(err)
+			}
+			srv.DropData(16)
+			err := s.Send(ctx, note(2))
+			if err == nil || mail.Permanent(err) || mail.FaultOf(err) != "" {
+				t.Fatalf("broken off during DATA: err %v, permanent %v, fault %q; want a temporary error of the message", err, mail.Permanent(err), mail.FaultOf(err))
+			}
+			if n, d := srv.Connections(), srv.Dropped(); n != 1 || d != 1 {
+				t.Errorf("%d connections, %d transfers broken off; want 1 and 1 (no second attempt at once)", n, d)
+			}
+			srv.DropData(0)
+			if err := s.Send(ctx, note(2)); err != nil {
+				t.Fatalf("the retry: %v", err)
+			}
+			receivedOnce(t, srv, 2)
+		})
 	}
-	srv.DropData(16)
-	err := s.Send(ctx, note(2))
-	if err == nil || mail.Permanent(err) || mail.FaultOf(err) != "" {
-		t.Fatalf("broken off during DATA: err %v, permanent %v, fault %q; want a temporary error of the message", err, mail.Permanent(err), mail.FaultOf(err))
-	}
-	if n, d := srv.Connections(), srv.Dropped(); n != 1 || d != 1 {
-		t.Errorf("%d connections, %d transfers broken off; want 1 and 1 (no second attempt at once)", n, d)
-	}
-	srv.DropData(0)
-	if err := s.Send(ctx, note(2)); err != nil {
-		t.Fatalf("the retry: %v", err)
-	}
-	receivedOnce(t, srv, 2)
 }
 
 // TestSessionFailureStartsAfresh: after a refused message the session

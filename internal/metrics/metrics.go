@@ -32,6 +32,7 @@ type Metrics struct {
 	registrations results
 	checkIns      results
 	mailSends     results
+	mailConns     prometheus.Counter
 	writes        map[string]writeObservers // by kind, read-only after New
 
 	mail     atomic.Pointer[func(context.Context) (Mail, error)]
@@ -73,6 +74,11 @@ func New(log *slog.Logger) *Metrics {
 	m.mailSends = newResults(r, "foyer_mail_sends_total",
 		"Attempts to send an email by outcome: sent, retry (a temporary failure of that email), failed (given up), postponed (the server or the settings fail every email).",
 		MailSent, MailRetry, MailFailed, MailPostponed)
+	m.mailConns = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "foyer_mail_connections_total",
+		Help: "SMTP connections the mail worker opened to send emails (the settings' probe not included). Each is kept open for many emails; far fewer than foyer_mail_sends_total.",
+	})
+	r.MustRegister(m.mailConns)
 	batchSize := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "foyer_store_batch_size",
 		Help:    "Writes that shared one transaction of the database's group commit, by kind (registrations, checkins).",
@@ -140,6 +146,13 @@ func (m *Metrics) CheckIn(result string) {
 func (m *Metrics) MailSend(outcome string) {
 	if m != nil {
 		m.mailSends.inc(outcome)
+	}
+}
+
+// MailConnection counts one SMTP connection opened to send emails.
+func (m *Metrics) MailConnection() {
+	if m != nil {
+		m.mailConns.Inc()
 	}
 }
 

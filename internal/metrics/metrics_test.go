@@ -70,6 +70,7 @@ func TestResults(t *testing.T) {
 	m.CheckIn("ok")
 	m.CheckIn("something_new")
 	m.MailSend(MailPostponed)
+	m.MailConnection()
 	m.Batch(WritesRegistrations, 12, 2*time.Millisecond)
 	m.WriteWait(WritesRegistrations, time.Millisecond)
 	m.Batch("unknown", 1, time.Millisecond) // ignored, not a new label
@@ -84,6 +85,7 @@ func TestResults(t *testing.T) {
 		{testutil.ToFloat64(m.checkIns.known["ok"]), 1, "check-in ok"},
 		{testutil.ToFloat64(m.checkIns.vec.WithLabelValues("something_new")), 1, "check-in of a new result"},
 		{testutil.ToFloat64(m.mailSends.known[MailPostponed]), 1, "postponed"},
+		{testutil.ToFloat64(m.mailConns), 1, "mail connections"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %v, want %v", c.what, c.got, c.want)
@@ -106,6 +108,7 @@ func TestNil(t *testing.T) {
 	m.Registration(RegistrationConfirmed)
 	m.CheckIn("ok")
 	m.MailSend(MailSent)
+	m.MailConnection()
 	m.Batch(WritesCheckIns, 1, time.Millisecond)
 	m.WriteWait(WritesCheckIns, time.Millisecond)
 	m.Routes("/")

@@ -238,6 +238,7 @@ func (m *Worker) senderFor(i int) mail.Sender {
 	}
 	if m.sessions[i] == nil {
 		m.sessions[i] = smtp.Session()
+		m.sessions[i].Connected = m.metrics.MailConnection
 	}
 	return m.sessions[i]
 }
