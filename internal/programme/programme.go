@@ -205,49 +205,34 @@ func (e *Event) Location() *time.Location {
 
 // Room returns the room with that slug, or nil.
 func (e *Event) Room(slug string) *Room {
-	for i := range e.Rooms {
-		if e.Rooms[i].Slug == slug {
-			return &e.Rooms[i]
-		}
-	}
-	return nil
+	return find(e.Rooms, func(r *Room) bool { return r.Slug == slug })
 }
 
 // Speaker returns the speaker with that id, or nil.
 func (e *Event) Speaker(id string) *Speaker {
-	for i := range e.Speakers {
-		if e.Speakers[i].ID == id {
-			return &e.Speakers[i]
-		}
-	}
-	return nil
+	return find(e.Speakers, func(s *Speaker) bool { return s.ID == id })
 }
 
 // Session returns the session with that id, or nil.
 func (e *Event) Session(id string) *Session {
-	for i := range e.Sessions {
-		if e.Sessions[i].ID == id {
-			return &e.Sessions[i]
-		}
-	}
-	return nil
+	return find(e.Sessions, func(s *Session) bool { return s.ID == id })
 }
 
 // Question returns the registration question with that id, or nil.
 func (e *Event) Question(id string) *Question {
-	for i := range e.Questions {
-		if e.Questions[i].ID == id {
-			return &e.Questions[i]
-		}
-	}
-	return nil
+	return find(e.Questions, func(q *Question) bool { return q.ID == id })
 }
 
 // Option returns the option with that value, or nil.
 func (q *Question) Option(value string) *Option {
-	for i := range q.Options {
-		if q.Options[i].Value == value {
-			return &q.Options[i]
+	return find(q.Options, func(o *Option) bool { return o.Value == value })
+}
+
+// find returns the first item of list that match accepts, in place, or nil.
+func find[T any](list []T, match func(*T) bool) *T {
+	for i := range list {
+		if match(&list[i]) {
+			return &list[i]
 		}
 	}
 	return nil
