@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -126,23 +125,11 @@ func TestCapacityUnderConcurrency(t *testing.T) {
 	org := ta.token(t, store.RoleOrganiser)
 
 	register := func(slug string, extra map[string]any) {
-		var wg sync.WaitGroup
-		errs := make(chan string, 300)
-		for i := range 300 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var r apiRegistration
-				if code := ta.call(t, "POST", "/api/v1/events/"+slug+"/registrations", "", person(i, extra), &r); code != http.StatusCreated {
-					errs <- fmt.Sprintf("registration %d: status %d", i, code)
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for e := range errs {
-			t.Error(e)
-		}
+		ta.registerAtOnce(t, slug, 300, extra, func(i, code int, _ apiError) {
+			if code != http.StatusCreated {
+				t.Errorf("registration %d: status %d", i, code)
+			}
+		})
 	}
 
 	register("event-cap", nil)
@@ -261,23 +248,16 @@ func TestFullEventWithWaitlistSaysSo(t *testing.T) {
 func TestFullEventRefusesUnderConcurrency(t *testing.T) {
 	ta := startApp(t, false, smallForum("forum", intp(10), nil, false))
 	var created, refused atomic.Int32
-	var group sync.WaitGroup
-	for i := range 50 {
-		group.Add(1)
-		go func() {
-			defer group.Done()
-			var e apiError
-			switch code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), &e); {
-			case code == http.StatusCreated:
-				created.Add(1)
-			case code == http.StatusConflict && e.Error.Code == "event_full":
-				refused.Add(1)
-			default:
-				t.Errorf("registration %d: %d %+v", i, code, e)
-			}
-		}()
-	}
-	group.Wait()
+	ta.registerAtOnce(t, "forum", 50, nil, func(i, code int, e apiError) {
+		switch {
+		case code == http.StatusCreated:
+			created.Add(1)
+		case code == http.StatusConflict && e.Error.Code == "event_full":
+			refused.Add(1)
+		default:
+			t.Errorf("registration %d: %d %+v", i, code, e)
+		}
+	})
 	if created.Load() != 10 || refused.Load() != 40 {
 		t.Errorf("%d created, %d refused; want 10 and 40", created.Load(), refused.Load())
 	}
@@ -379,24 +359,16 @@ func TestRaisedCapacityPromotes(t *testing.T) {
 func TestRateLimits(t *testing.T) {
 	ta := startAppWith(t, map[string]string{"FOYER_RATE_LIMIT": "on"}, false, smallForum("forum", nil, nil, true))
 	var limited atomic.Int32
-	var group sync.WaitGroup
-	for i := range 40 {
-		group.Add(1)
-		go func() {
-			defer group.Done()
-			var e apiError
-			code := ta.call(t, "POST", "/api/v1/events/forum/registrations", "", person(i, nil), &e)
-			if code == http.StatusTooManyRequests {
-				limited.Add(1)
-				if e.Error.Code != "rate_limited" || e.Error.Message == "" {
-					t.Errorf("429 answer = %+v", e)
-				}
-			} else if code != http.StatusCreated {
-				t.Errorf("registration %d: %d", i, code)
+	ta.registerAtOnce(t, "forum", 40, nil, func(i, code int, e apiError) {
+		if code == http.StatusTooManyRequests {
+			limited.Add(1)
+			if e.Error.Code != "rate_limited" || e.Error.Message == "" {
+				t.Errorf("429 answer = %+v", e)
 			}
-		}()
-	}
-	group.Wait()
+		} else if code != http.StatusCreated {
+			t.Errorf("registration %d: %d", i, code)
+		}
+	})
 	if n := limited.Load(); n == 0 || n == 40 {
 		t.Errorf("%d of 40 rapid registrations limited: want some, not all", n)
 	}

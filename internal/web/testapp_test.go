@@ -289,6 +289,25 @@ func (ta *testApp) readOnly(t *testing.T) *sql.DB {
 	return db
 }
 
+// registerAtOnce sends n registrations for the event slug at the same time
+// through the API, the i-th for person(i, extra), and hands each answer to
+// check (from many goroutines): its status and, unless it is a 201, the
+// error it holds.
+func (ta *testApp) registerAtOnce(t *testing.T, slug string, n int, extra map[string]any, check func(i, code int, e apiError)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var e apiError
+			code := ta.call(t, "POST", "/api/v1/events/"+slug+"/registrations", "", person(i, extra), &e)
+			check(i, code, e)
+		}()
+	}
+	wg.Wait()
+}
+
 // statusesAtOnce sends n requests at the same time, send(i) making the i-th,
 // and counts the answers by status.
 func statusesAtOnce(t *testing.T, n int, send func(i int) (*http.Response, error)) map[int]int {
