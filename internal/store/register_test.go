@@ -7,22 +7,14 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/benchtest"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/ticket"
 )
-
-// processCPU is the CPU time this process has used: on a busy machine a
-// far steadier measure of work than the wall clock.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkRegister registers guests from 64 goroutines through the group
 // commit, as a registration opening does, every third with a session, names
@@ -55,7 +47,7 @@ func BenchmarkRegister(b *testing.B) {
 		return in
 	}
 	b.ResetTimer()
-	start := processCPU()
+	start := benchtest.ProcessCPU()
 	var wg sync.WaitGroup
 	for range 64 {
 		wg.Go(func() {
@@ -72,7 +64,7 @@ func BenchmarkRegister(b *testing.B) {
 		})
 	}
 	wg.Wait()
-	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
+	benchtest.ReportCPU(b, start)
 }
 
 // TestRegistrationIDs: each new registration's ticket code holds its own

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -107,21 +106,8 @@ func fillRegistrations(t testing.TB, s *Store, ev *Event, n int, seed uint64) {
 // openWithDemo opens a new store with the demo forum.
 func openWithDemo(t testing.TB) (*Store, *Event) {
 	t.Helper()
-	ctx := context.Background()
-	s, err := OpenFile(ctx, filepath.Join(t.TempDir(), "foyer.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	e := programme.Demo(time.Now())
-	if _, err := s.SaveEvent(ctx, e); err != nil {
-		t.Fatal(err)
-	}
-	ev, err := s.GetEvent(ctx, e.Slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, ev
+	s := openStore(t)
+	return s, saveEvent(t, s, programme.Demo(time.Now()))
 }
 
 // TestFilters: every filter selects exactly the registrations that a plain
