@@ -52,7 +52,7 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
 	defer tx.Rollback()
-	d := &Dashboard{ByStatus: map[string]int{}}
+	d := &Dashboard{}
 	const live = "r.status IN ('pending', 'confirmed', 'waitlisted')"
 	err = eachRow(ctx, tx, `SELECT substr(r.created_at, 1, 13), count(*) FROM registrations r
 		WHERE r.event_id = ? GROUP BY 1 ORDER BY 1`, []any{ev.ID}, func(rows *sql.Rows) error {
@@ -69,16 +69,8 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
-	err = eachRow(ctx, tx, "SELECT r.status, count(*) FROM registrations r WHERE r.event_id = ? AND r.anonymised_at IS NULL GROUP BY 1",
-		[]any{ev.ID}, func(rows *sql.Rows) error {
-			var status string
-			var n int
-			if err := rows.Scan(&status, &n); err != nil {
-				return err
-			}
-			d.ByStatus[status] = n
-			return nil
-		})
+	d.ByStatus, err = countBy[string](ctx, tx, "SELECT r.status, count(*) FROM registrations r WHERE r.event_id = ? AND r.anonymised_at IS NULL GROUP BY 1",
+		[]any{ev.ID})
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
@@ -96,17 +88,8 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 		GROUP BY 1 ORDER BY 2 DESC, 1`, []any{ev.ID}, &d.ByCountry); err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
-	waiting := map[int64]int{}
-	err = eachRow(ctx, tx, `SELECT rs.session_id, count(*) FROM registration_sessions rs JOIN sessions se ON se.id = rs.session_id
-		WHERE se.event_id = ? AND rs.status = 'waitlisted' GROUP BY 1`, []any{ev.ID}, func(rows *sql.Rows) error {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return err
-		}
-		waiting[id] = n
-		return nil
-	})
+	waiting, err := countBy[int64](ctx, tx, `SELECT rs.session_id, count(*) FROM registration_sessions rs JOIN sessions se ON se.id = rs.session_id
+		WHERE se.event_id = ? AND rs.status = 'waitlisted' GROUP BY 1`, []any{ev.ID})
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}

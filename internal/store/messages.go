@@ -43,15 +43,7 @@ func recipientsSQL(ev *Event, to message.Audience) (string, []any) {
 // language each reads.
 func (s *Store) Recipients(ctx context.Context, ev *Event, to message.Audience) (map[string]int, error) {
 	cond, args := recipientsSQL(ev, to)
-	byLang := map[string]int{}
-	err := eachRow(ctx, s.read, "SELECT r.language, count(*) FROM registrations r WHERE "+cond+" GROUP BY r.language", args,
-		func(rows *sql.Rows) error {
-			var lang string
-			var n int
-			err := rows.Scan(&lang, &n)
-			byLang[lang] = n
-			return err
-		})
+	byLang, err := countBy[string](ctx, s.read, "SELECT r.language, count(*) FROM registrations r WHERE "+cond+" GROUP BY r.language", args)
 	if err != nil {
 		return nil, fmt.Errorf("store: recipients: %w", err)
 	}

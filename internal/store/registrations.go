@@ -161,18 +161,11 @@ func (s *Store) fillMail(ctx context.Context, regs []*registration.Registration)
 // SeatCounts returns, per session id, the confirmed seats taken, and the
 // confirmed registrations of the event.
 func (s *Store) SeatCounts(ctx context.Context, ev *Event) (event int, sessions map[string]int, err error) {
-	sessions = map[string]int{}
 	err = s.read.QueryRowContext(ctx, "SELECT confirmed FROM events WHERE id = ?", ev.ID).Scan(&event)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: seat counts: %w", err)
 	}
-	err = eachRow(ctx, s.read, "SELECT key, confirmed FROM sessions WHERE event_id = ?", []any{ev.ID}, func(rows *sql.Rows) error {
-		var key string
-		var n int
-		err := rows.Scan(&key, &n)
-		sessions[key] = n
-		return err
-	})
+	sessions, err = countBy[string](ctx, s.read, "SELECT key, confirmed FROM sessions WHERE event_id = ?", []any{ev.ID})
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: seat counts: %w", err)
 	}

@@ -48,3 +48,20 @@ func scanID(rows *sql.Rows) (int64, error) {
 	err := rows.Scan(&id)
 	return id, err
 }
+
+// countBy runs a query whose rows are a key and a count, and returns the
+// counts by key.
+func countBy[K comparable](ctx context.Context, q querier, query string, args []any) (map[K]int, error) {
+	counts := map[K]int{}
+	err := eachRow(ctx, q, query, args, func(rows *sql.Rows) error {
+		var key K
+		var n int
+		err := rows.Scan(&key, &n)
+		counts[key] = n
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return counts, nil
+}
