@@ -19,12 +19,7 @@ type exportsPage struct {
 
 // showExports is GET /admin/events/{slug}/exports.
 func (s *Server) showExports(c echo.Context) error {
-	ev, err := s.adminEvent(c)
-	if err != nil {
-		return err
-	}
-	l := lang(c)
-	frame, err := s.adminPageOf(c, ev, "exports", eventPageTitle(l, "admin.nav.exports", ev))
+	_, frame, err := s.sectionPage(c, "exports")
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,18 @@ func eventPageTitle(l, key string, ev *store.Event) string {
 	return i18n.T(l, key) + " – " + ev.Title.In(l, ev.DefaultLanguage)
 }
 
+// sectionPage reads the event of an organiser's request and builds the
+// frame for the first page of its section, titled by the section's name
+// in the menu and the event's title.
+func (s *Server) sectionPage(c echo.Context, section string) (*store.Event, adminFrame, error) {
+	ev, err := s.adminEvent(c)
+	if err != nil {
+		return nil, adminFrame{}, err
+	}
+	frame, err := s.adminPageOf(c, ev, section, eventPageTitle(lang(c), "admin.nav."+section, ev))
+	return ev, frame, err
+}
+
 // adminPageOf builds the frame for a page of ev's section (ev nil: the
 // overview), titled title.
 func (s *Server) adminPageOf(c echo.Context, ev *store.Event, section, title string) (adminFrame, error) {

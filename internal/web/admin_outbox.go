@@ -37,12 +37,7 @@ var mailKinds = []string{registration.MailConfirmed, registration.MailPending, r
 
 // showOutbox is GET /admin/events/{slug}/outbox.
 func (s *Server) showOutbox(c echo.Context) error {
-	ev, err := s.adminEvent(c)
-	if err != nil {
-		return err
-	}
-	l := lang(c)
-	frame, err := s.adminPageOf(c, ev, "outbox", eventPageTitle(l, "admin.nav.outbox", ev))
+	ev, frame, err := s.sectionPage(c, "outbox")
 	if err != nil {
 		return err
 	}

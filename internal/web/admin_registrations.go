@@ -63,15 +63,11 @@ type pageLink struct {
 
 // showRegistrations is GET /admin/events/{slug}/registrations.
 func (s *Server) showRegistrations(c echo.Context) error {
-	ev, err := s.adminEvent(c)
+	ev, frame, err := s.sectionPage(c, "registrations")
 	if err != nil {
 		return err
 	}
 	l := lang(c)
-	frame, err := s.adminPageOf(c, ev, "registrations", eventPageTitle(l, "admin.nav.registrations", ev))
-	if err != nil {
-		return err
-	}
 	p := &registrationsPage{adminFrame: frame, Questions: ev.Questions, Presets: export.Presets}
 	for i := range ev.Sessions {
 		if ev.Sessions[i].Capacity != nil {
