@@ -50,9 +50,8 @@ func TestAdminScreens(t *testing.T) {
 	ctx := newBrowser(t)
 	in := startFoyer(t, Options{Demo: true})
 	registerGuests(t, in, 60)
-	email, password := in.user(t, "organiser")
 	base := "/admin/events/" + demoSlug
-	signIn(t, ctx, in, base+"/registrations", email, password)
+	signInAs(t, ctx, in, "organiser", base+"/registrations")
 
 	// One registration with a history: edited, cancelled and back is not
 	// possible, so edited and resent.
@@ -112,10 +111,8 @@ func TestOrganiserInBrowser(t *testing.T) {
 		"country": "DE", "language": "de", "consent": true, "sessions": []string{"ws-maintenance"},
 		"answers": map[string]any{"industry": "research", "dietary": "vegan"}}).Want(t, http.StatusCreated)
 	smtp.WaitFor(t, 21, time.Minute)
-	email, password := in.user(t, "organiser")
 	base := "/admin/events/" + demoSlug
-	signIn(t, ctx, in, base+"/registrations", email, password)
-	setViewport(t, ctx, 1366, 900, false)
+	signInAs(t, ctx, in, "organiser", base+"/registrations")
 
 	// Find the guest by a word of her name, typed as the organiser types it.
 	navigate(t, ctx, in.URL+base+"/registrations?lang=en", http.StatusOK)

@@ -240,6 +240,26 @@ func screenshotDir(t testing.TB) string {
 // that tests take only for people to look at.
 func screenshotsAsked() bool { return os.Getenv("FOYER_SCREENSHOTS") != "" }
 
+// screenshotIfAsked takes a screenshot for people to look at, when
+// FOYER_SCREENSHOTS asks for them.
+func screenshotIfAsked(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	if screenshotsAsked() {
+		screenshot(t, ctx, name)
+	}
+}
+
+// signInAs adds an account with role to in and signs the browser in with
+// it at a desktop's width (1366 × 900), asking for path first. It returns
+// the account's email address.
+func signInAs(t *testing.T, ctx context.Context, in *Instance, role, path string) string {
+	t.Helper()
+	email, password := in.user(t, role)
+	setViewport(t, ctx, 1366, 900, false)
+	signIn(t, ctx, in, path, email, password)
+	return email
+}
+
 // colours counts the distinct colours of an image, up to limit.
 func colours(img image.Image, limit int) int {
 	seen := map[[4]uint32]bool{}

@@ -22,10 +22,7 @@ func TestInvitationInBrowser(t *testing.T) {
 	t.Parallel()
 	in, smtp := startDemoWithMail(t)
 	ctx := newBrowser(t)
-	email, password := in.user(t, "admin")
-	shots := screenshotsAsked()
-	setViewport(t, ctx, 1366, 900, false)
-	signIn(t, ctx, in, "/admin/team?lang=en", email, password)
+	signInAs(t, ctx, in, "admin", "/admin/team?lang=en")
 
 	people := []struct{ lang, email, name, role, welcome, short string }{
 		{"de", "jonas.weber@example.org", "Jonas Weber", "organiser", "Willkommen, Jonas Weber.", "Passwort: Es muss mindestens 10 Zeichen haben; es hat 5."},
@@ -71,9 +68,7 @@ func TestInvitationInBrowser(t *testing.T) {
 			for _, problem := range layoutProblems(t, phone) {
 				t.Errorf("%s: %s", name, problem)
 			}
-			if shots {
-				screenshot(t, phone, name)
-			}
+			screenshotIfAsked(t, phone, name)
 		}
 		navigate(t, phone, mailPage.URL, http.StatusOK)
 		check("invite-email-" + p.lang + "-390")
@@ -96,9 +91,7 @@ func TestInvitationInBrowser(t *testing.T) {
 		}
 		// The link again: used.
 		navigate(t, phone, in.URL+link[1], http.StatusGone)
-		if shots {
-			screenshot(t, phone, "invite-used-"+p.lang+"-390")
-		}
+		screenshotIfAsked(t, phone, "invite-used-"+p.lang+"-390")
 		if errs := pageErrors(t, phone); len(errs) > 0 {
 			t.Errorf("page errors:\n%s", strings.Join(errs, "\n"))
 		}

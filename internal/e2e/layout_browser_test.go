@@ -166,7 +166,6 @@ func TestLayoutInEveryScript(t *testing.T) {
 	in, smtp := startDemoWithMail(t)
 	organiser, orgPassword := in.user(t, "organiser")
 	staff, staffPassword := in.user(t, "staff")
-	shots := screenshotsAsked()
 	event := "/events/" + demoSlug
 
 	guests := map[string][3]string{ // language: given name, family name, salutation
@@ -183,9 +182,7 @@ func TestLayoutInEveryScript(t *testing.T) {
 		if errs := pageErrors(t, ctx); len(errs) > 0 {
 			t.Errorf("%s: the page had errors:\n%s", name, strings.Join(errs, "\n"))
 		}
-		if shots {
-			screenshot(t, ctx, name)
-		}
+		screenshotIfAsked(t, ctx, name)
 	}
 	open := func(t *testing.T, path string) {
 		t.Helper()

@@ -25,15 +25,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := newBrowser(t)
 	in, smtp := startDemoWithMail(t)
-	email, password := in.user(t, "organiser")
-	browse(t, ctx, chromedp.EmulateViewport(1366, 900))
-	signIn(t, ctx, in, "/admin/events/new?lang=en", email, password)
-	shots := screenshotsAsked()
-	shot := func(name string) {
-		if shots {
-			screenshot(t, ctx, name)
-		}
-	}
+	email := signInAs(t, ctx, in, "organiser", "/admin/events/new?lang=en")
 
 	// A new event.
 	start := time.Now().AddDate(0, 2, 0).Truncate(24 * time.Hour).Add(9 * time.Hour)
@@ -65,7 +57,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 		"#room": "hall-1", "#kind": "keynote", "#speaker-0": "wang", "#capacity": "100"})
 	submit(t, ctx, `.editor-item button[type=submit]`)
 	waitForText(t, ctx, "Keynote: factories that learn")
-	shot("editor-sessions-en-1366")
+	screenshotIfAsked(t, ctx, "editor-sessions-en-1366")
 
 	// The brand: logo, colour, imprint.
 	navigate(t, ctx, in.URL+admin+"/brand", http.StatusOK)
@@ -74,11 +66,11 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 	browse(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`#logo`), []string{writeImage(t, "logo.png")}))
 	submit(t, ctx, `.editor-form button[type=submit]`)
 	waitFor(t, ctx, "the logo", `!!document.querySelector('img.brand-preview')`)
-	shot("editor-brand-en-1366")
+	screenshotIfAsked(t, ctx, "editor-brand-en-1366")
 
 	// Published.
 	navigate(t, ctx, in.URL+admin+"/programme", http.StatusOK)
-	shot("editor-settings-en-1366")
+	screenshotIfAsked(t, ctx, "editor-settings-en-1366")
 	submit(t, ctx, `.status-actions button[value=published]`)
 	waitForText(t, ctx, "Archive")
 
@@ -111,7 +103,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 		"#subject\\.zh": "8:30 开始入场", "#body\\.en": "See you tomorrow.", "#body\\.de": "Bis morgen.", "#body\\.zh": "明天见。"})
 	submit(t, ctx, `button[name=preview]`)
 	waitForText(t, ctx, "3 recipients")
-	shot("editor-messages-en-1366")
+	screenshotIfAsked(t, ctx, "editor-messages-en-1366")
 	submit(t, ctx, `button[name=send]`)
 	msgs := smtp.WaitFor(t, 6, 30*time.Second)
 	subjects := map[string]string{}
@@ -149,7 +141,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 	if !strings.Contains(text, "#c8102e") || !strings.Contains(text, "published") {
 		t.Error("the audit log does not show the colour and the publication as changes")
 	}
-	shot("editor-audit-en-1366")
+	screenshotIfAsked(t, ctx, "editor-audit-en-1366")
 	if errs := pageErrors(t, ctx); len(errs) > 0 {
 		t.Errorf("page errors:\n%s", strings.Join(errs, "\n"))
 	}
@@ -173,7 +165,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 					t.Errorf("%s in %s is %dpx wide in a %dpx window", page, lang, sw, width)
 				}
 				if strings.HasPrefix(page, "sessions") || width == 390 {
-					shot(fmt.Sprintf("editor-%s-%s-%d", strings.ReplaceAll(page, "?view=", "-"), lang, width))
+					screenshotIfAsked(t, ctx, fmt.Sprintf("editor-%s-%s-%d", strings.ReplaceAll(page, "?view=", "-"), lang, width))
 				}
 			}
 			// The branded public page, as guests see it.
@@ -181,7 +173,7 @@ func TestOrganiserSetsUpAForumInBrowser(t *testing.T) {
 			if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > width+1 {
 				t.Errorf("the public page in %s is %dpx wide in a %dpx window", lang, sw, width)
 			}
-			shot(fmt.Sprintf("public-%s-%d", lang, width))
+			screenshotIfAsked(t, ctx, fmt.Sprintf("public-%s-%d", lang, width))
 		}
 	}
 }

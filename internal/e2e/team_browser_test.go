@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // TestAdminManagesTeamInBrowser: an admin adds an organiser on the team
@@ -18,10 +16,7 @@ func TestAdminManagesTeamInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := newBrowser(t)
 	in := startFoyer(t, Options{Demo: true})
-	email, password := in.user(t, "admin")
-	browse(t, ctx, chromedp.EmulateViewport(1366, 900))
-	signIn(t, ctx, in, "/admin/team?lang=en", email, password)
-	shots := screenshotsAsked()
+	signInAs(t, ctx, in, "admin", "/admin/team?lang=en")
 
 	setValues(t, ctx, map[string]string{"#email": "li.na@example.org", "#name": "Li Na", "#role": "organiser"})
 	submit(t, ctx, `.editor-form button[type=submit]`)
@@ -39,9 +34,7 @@ func TestAdminManagesTeamInBrowser(t *testing.T) {
 	in.api(t, "GET", "/api/v1/audit", token, nil).Want(t, http.StatusOK)
 	navigate(t, ctx, in.URL+member+"?lang=en", http.StatusOK)
 	waitForText(t, ctx, "last used")
-	if shots {
-		screenshot(t, ctx, "team-member-en-1366")
-	}
+	screenshotIfAsked(t, ctx, "team-member-en-1366")
 	submit(t, ctx, `form[action$="/revoke"] button`)
 	waitForText(t, ctx, "The token is revoked")
 	in.api(t, "GET", "/api/v1/audit", token, nil).Want(t, http.StatusUnauthorized)
@@ -59,9 +52,9 @@ func TestAdminManagesTeamInBrowser(t *testing.T) {
 
 	for _, width := range []int{390, 1366} {
 		if width < 500 {
-			browse(t, ctx, chromedp.EmulateViewport(int64(width), 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+			setViewport(t, ctx, width, 844, true)
 		} else {
-			browse(t, ctx, chromedp.EmulateViewport(int64(width), 900))
+			setViewport(t, ctx, width, 900, false)
 		}
 		for _, lang := range []string{"en", "de", "zh"} {
 			for name, path := range map[string]string{"team": "/admin/team", "member": member, "brand": "/admin/brand"} {
@@ -69,9 +62,7 @@ func TestAdminManagesTeamInBrowser(t *testing.T) {
 				if sw := evaluate[int](t, ctx, `document.documentElement.scrollWidth`); sw > width+1 {
 					t.Errorf("%s in %s is %dpx wide in a %dpx window", name, lang, sw, width)
 				}
-				if shots {
-					screenshot(t, ctx, fmt.Sprintf("team-%s-%s-%d", name, lang, width))
-				}
+				screenshotIfAsked(t, ctx, fmt.Sprintf("team-%s-%s-%d", name, lang, width))
 			}
 		}
 	}
