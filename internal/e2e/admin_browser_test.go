@@ -20,6 +20,7 @@ import (
 
 	"github.com/foyer-events/foyer/internal/exporttest"
 	"github.com/foyer-events/foyer/internal/mailtest"
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // catalogueKey is a key of the catalogue shown where its words belong.
@@ -271,19 +272,18 @@ func TestOrganiserInBrowser(t *testing.T) {
 // waitForFile waits until dir holds a finished file with that extension.
 func waitForFile(t testing.TB, dir, ext string) string {
 	t.Helper()
-	deadline := time.Now().Add(stepTimeout)
-	for {
+	var path string
+	waittest.For(t, stepTimeout, func() error {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			if strings.HasSuffix(e.Name(), ext) {
-				return filepath.Join(dir, e.Name())
+				path = filepath.Join(dir, e.Name())
+				return nil
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s file was downloaded into %s", ext, dir)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return fmt.Errorf("no %s file was downloaded into %s", ext, dir)
+	})
+	return path
 }
 
 // printPDF prints the page as Chromium prints it, with the page's own

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -296,22 +297,13 @@ func TestLayoutInEveryScript(t *testing.T) {
 // waitForMail waits for the email to one address.
 func waitForMail(t testing.TB, smtp *mailtest.Server, to string) *mailtest.Parsed {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		for _, m := range smtp.Messages() {
-			if len(m.To) > 0 && m.To[0] == to {
-				p, err := m.Parse()
-				if err != nil {
-					t.Fatal(err)
-				}
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no email to %s within 30s", to)
-		}
-		time.Sleep(50 * time.Millisecond)
+	toHim := func(m mailtest.Received) bool { return len(m.To) > 0 && m.To[0] == to }
+	msgs := smtp.WaitUntil(t, 30*time.Second, func(msgs []mailtest.Received) bool { return slices.ContainsFunc(msgs, toHim) })
+	p, err := msgs[slices.IndexFunc(msgs, toHim)].Parse()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return p
 }
 
 // inlineQR returns the email's HTML with its inline QR image as a data URI,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os/exec"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/foyer-events/foyer/internal/foyerproc"
 	"github.com/foyer-events/foyer/internal/mailtest"
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // guestBody is a registration for the demo forum by a guest whose personal
@@ -78,18 +80,17 @@ func jsonLog(t *testing.T, in *Instance) []logLine {
 // requestLine waits for the log line of the request with that id.
 func requestLine(t *testing.T, in *Instance, id string) logLine {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	var line logLine
+	waittest.For(t, 10*time.Second, func() error {
 		for _, l := range jsonLog(t, in) {
 			if l["msg"] == "request" && l["request_id"] == id {
-				return l
+				line = l
+				return nil
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no request line with request_id %s in:\n%s", id, in.Stderr())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return fmt.Errorf("no request line with request_id %s in:\n%s", id, in.Stderr())
+	})
+	return line
 }
 
 // TestJSONLogs runs foyer with FOYER_LOG_FORMAT=json and FOYER_LOG_LEVEL=debug: every line is JSON,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/foyer-events/foyer/internal/mailtest"
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // The mail server of these tests: STARTTLS with a certificate from a test
@@ -56,13 +57,12 @@ func received(srv *mailtest.Server) map[string]int {
 // waitLog waits until the server's log holds text.
 func waitLog(t *testing.T, in *Instance, text string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(in.Stderr(), text) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %q in the log:\n%s", text, in.Stderr())
+	waittest.For(t, 20*time.Second, func() error {
+		if log := in.Stderr(); !strings.Contains(log, text) {
+			return fmt.Errorf("no %q in the log:\n%s", text, log)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // mailLines are the lines of the log that say mail cannot be sent.
@@ -174,8 +174,7 @@ func TestMailSettingsWrong(t *testing.T) {
 					} `json:"mail"`
 				} `json:"registrations"`
 			}
-			deadline := time.Now().Add(20 * time.Second)
-			for {
+			waittest.For(t, 20*time.Second, func() error {
 				in.api(t, "GET", "/api/v1/events/"+demoSlug+"/registrations", tok, nil).Want(t, http.StatusOK).Decode(t, &list)
 				waiting := 0
 				for _, r := range list.Registrations {
@@ -183,14 +182,11 @@ func TestMailSettingsWrong(t *testing.T) {
 						waiting++
 					}
 				}
-				if waiting == len(emails) {
-					break
+				if waiting != len(emails) {
+					return fmt.Errorf("emails do not wait saying %q: %+v", c.reason, list.Registrations)
 				}
-				if time.Now().After(deadline) {
-					t.Fatalf("emails do not wait saying %q: %+v", c.reason, list.Registrations)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+				return nil
+			})
 
 			// The banner, for the demo admin.
 			cookie := in.login(t, adminEmail, adminPassword)
@@ -220,17 +216,13 @@ func TestMailSettingsWrong(t *testing.T) {
 				}
 				return true
 			})
-			deadline = time.Now().Add(20 * time.Second)
-			for {
+			waittest.For(t, 20*time.Second, func() error {
 				in.get(t, "/healthz").Want(t, http.StatusOK).Decode(t, &h)
-				if h["mail"] == "ok" && h["mail_waiting"] == float64(0) {
-					break
+				if h["mail"] != "ok" || h["mail_waiting"] != float64(0) {
+					return fmt.Errorf("healthz after the fix: %v", h)
 				}
-				if time.Now().After(deadline) {
-					t.Fatalf("healthz after the fix: %v", h)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+				return nil
+			})
 			for _, e := range emails {
 				if n := received(srv)[e]; n != 1 {
 					t.Errorf("%s received %d emails, want 1", e, n)

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // TestRegisterInBrowser fills the registration form in German the way a
@@ -70,13 +73,12 @@ func TestRegisterInBrowser(t *testing.T) {
 	}
 	// The QR image has loaded, not just its alt text.
 	waitFor := `(() => { const i = document.querySelector('.ticket img'); return i && i.complete && i.naturalWidth > 100 })()`
-	deadline := time.Now().Add(10 * time.Second)
-	for !evaluate[bool](t, ctx, waitFor) {
-		if time.Now().After(deadline) {
-			t.Fatal("the ticket QR image did not load")
+	waittest.For(t, 10*time.Second, func() error {
+		if !evaluate[bool](t, ctx, waitFor) {
+			return errors.New("the ticket QR image did not load")
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 	if errs := pageErrors(t, ctx); len(errs) > 0 {
 		t.Errorf("page errors:\n%s", strings.Join(errs, "\n"))
 	}
@@ -90,17 +92,13 @@ func TestRegisterInBrowser(t *testing.T) {
 func submit(t *testing.T, ctx context.Context, button string) {
 	t.Helper()
 	browse(t, ctx, chromedp.Evaluate[chromedp.Void](`window.foyerOldPage = true`), chromedp.Click(chromedp.CSS(button)))
-	deadline := time.Now().Add(stepTimeout)
-	for {
+	waittest.For(t, stepTimeout, func() error {
 		step, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
 		loaded, err := chromedp.Run(step, chromedp.Evaluate[bool](`!window.foyerOldPage && document.readyState === 'complete'`))
-		cancel()
-		if err == nil && loaded {
-			return
+		if err != nil || !loaded {
+			return fmt.Errorf("no new page after clicking %s (last error: %v)", button, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no new page after clicking %s (last error: %v)", button, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 }

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // TestTokenCacheRevocation: a token's owner is remembered between
@@ -81,15 +84,10 @@ func TestTokenCacheRevocation(t *testing.T) {
 	if _, err := s.write.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = ?", u.ID); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(tokenCacheTTL + 5*time.Second)
-	for {
-		_, err := owner(token)
-		if errors.Is(err, ErrNotFound) {
-			break
+	waittest.For(t, tokenCacheTTL+5*time.Second, func() error {
+		if _, err := owner(token); !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("a token deleted by other means is still accepted: %v", err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a token deleted by other means still accepted after %v: %v", tokenCacheTTL+5*time.Second, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 }

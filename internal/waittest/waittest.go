@@ -7,6 +7,7 @@
 package waittest
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -15,12 +16,29 @@ import (
 // within timeout.
 func Until(t testing.TB, timeout time.Duration, cond func() bool) {
 	t.Helper()
+	For(t, timeout, func() error {
+		if cond() {
+			return nil
+		}
+		return errors.New("condition not met")
+	})
+}
+
+// For polls check every 20 ms until it returns nil. If it has not within
+// timeout, the test fails with the last error check returned, which says
+// what was still wrong.
+func For(t testing.TB, timeout time.Duration, check func() error) {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for !cond() {
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", timeout)
+			t.Fatalf("after %s: %v", timeout, err)
 		}
 		<-tick.C
 	}

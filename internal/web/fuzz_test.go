@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/foyer-events/foyer/internal/programme"
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // fuzzForum is the event the registration fuzzers register for: places
@@ -133,18 +135,14 @@ func waitForOutbox(t testing.TB, ta *testApp) { waitForOutboxWithin(t, ta, 10*ti
 // outbox.
 func waitForOutboxWithin(t testing.TB, ta *testApp, limit time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
+	waittest.For(t, limit, func() error {
 		f, err := ta.app.Store.OutboxFigures(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Waiting == 0 {
-			return
+		if f.Waiting > 0 {
+			return fmt.Errorf("%d emails still waiting", f.Waiting)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d emails still waiting after %s", f.Waiting, limit)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+		return nil
+	})
 }

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // TestAgendaShowsPlaces: the agenda says when a session has few places
@@ -34,17 +37,12 @@ func TestAgendaShowsPlaces(t *testing.T) {
 	}
 	waitFor := func(lang, want string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			w := agenda(lang)
-			if strings.Contains(w, want) {
-				return
+		waittest.For(t, 10*time.Second, func() error {
+			if w := agenda(lang); !strings.Contains(w, want) {
+				return fmt.Errorf("agenda (%s) never said %q: %s", lang, want, w)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("agenda (%s) never said %q: %s", lang, want, w)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+			return nil
+		})
 	}
 	register(1, 17)
 	waitFor("de", "Nur noch 3 Plätze frei")
