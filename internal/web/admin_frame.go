@@ -209,3 +209,13 @@ func trustedURL(u string) template.URL {
 func redirectDone(c echo.Context, to, done string, n int) error {
 	return c.Redirect(http.StatusSeeOther, withQuery(to, url.Values{"done": {done}, "n": {strconv.Itoa(n)}}))
 }
+
+// idParam reads the number in the path parameter name: a record's id. One
+// that is not a number names no record, so it is ErrNotFound.
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil {
+		return 0, store.ErrNotFound
+	}
+	return id, nil
+}

@@ -105,9 +105,9 @@ func (s *Server) retryMail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := idParam(c, "id")
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
 	err = s.app.Store.RetryMail(c.Request().Context(), ev, id)
 	switch {

@@ -44,9 +44,9 @@ func (s *Server) adminRegistration(c echo.Context) (*store.Event, *registration.
 
 // registrationParam loads the registration that :id names.
 func (s *Server) registrationParam(c echo.Context) (*registration.Registration, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := idParam(c, "id")
 	if err != nil {
-		return nil, store.ErrNotFound
+		return nil, err
 	}
 	return s.app.Store.GetRegistration(c.Request().Context(), id)
 }

@@ -163,9 +163,9 @@ func memberNameProblem(l, name string) string {
 
 // member loads the account of :id.
 func (s *Server) member(c echo.Context) (*store.Member, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := idParam(c, "id")
 	if err != nil {
-		return nil, store.ErrNotFound
+		return nil, err
 	}
 	return s.app.Store.UserByID(c.Request().Context(), id)
 }
@@ -246,9 +246,9 @@ func (s *Server) revokeMemberToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(c.Param("token"), 10, 64)
+	id, err := idParam(c, "token")
 	if err != nil {
-		return store.ErrNotFound
+		return err
 	}
 	if err := s.app.Store.RevokeToken(c.Request().Context(), m.ID, id); err != nil {
 		return err
