@@ -141,9 +141,7 @@ func TestPrivateFiles(t *testing.T) {
 	if len(s.Tightened) != 2 {
 		t.Errorf("tightened %v, want the folder and its mail folder", s.Tightened)
 	}
-	if _, err := s.CreateUser(ctx, "a@example.org", "A", RoleAdmin, "a long password"); err != nil {
-		t.Fatal(err)
-	}
+	addUser(t, s, "a@example.org", "A", RoleAdmin)
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	if err := s.Backup(ctx, backup); err != nil {
 		t.Fatal(err)

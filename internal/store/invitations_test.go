@@ -109,10 +109,7 @@ func TestInvitationReplacedAndDisabled(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
 	t0 := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
-	admin, err := s.CreateUser(ctx, "admin@example.org", "Admin", RoleAdmin, "a long password")
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := addUser(t, s, "admin@example.org", "Admin", RoleAdmin)
 	u, err := s.CreateInvitedUser(ctx, "jonas@example.org", "Jonas", RoleStaff, "de", t0)
 	if err != nil {
 		t.Fatal(err)

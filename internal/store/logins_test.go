@@ -9,10 +9,7 @@ import (
 func TestLoginThrottleWindow(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
-	u, err := s.CreateUser(ctx, "door@example.org", "Door", RoleStaff, "a long password")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := addUser(t, s, "door@example.org", "Door", RoleStaff)
 	fail := func(email string) *LoginLock {
 		t.Helper()
 		lock, err := s.RecordLoginFailure(ctx, email)

@@ -62,10 +62,7 @@ func TestOpenAndMigrate(t *testing.T) {
 func TestTokenUse(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
-	u, err := s.CreateUser(ctx, "script@example.org", "Script", RoleOrganiser, "a long password")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := addUser(t, s, "script@example.org", "Script", RoleOrganiser)
 	token, err := s.CreateToken(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +138,16 @@ func openStore(t testing.TB) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// addUser adds an account with a long enough password.
+func addUser(t testing.TB, s *Store, email, name, role string) *User {
+	t.Helper()
+	u, err := s.CreateUser(context.Background(), email, name, role, "a long password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // saveEvent saves e as a new event and returns it as the store reads it back.

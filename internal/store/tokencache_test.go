@@ -19,13 +19,8 @@ func TestTokenCacheRevocation(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
 	// Keeps the last admin from being the one disabled below.
-	if _, err := s.CreateUser(ctx, "admin@example.org", "Admin", RoleAdmin, "a long password"); err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.CreateUser(ctx, "door@example.org", "Door", RoleStaff, "a long password")
-	if err != nil {
-		t.Fatal(err)
-	}
+	addUser(t, s, "admin@example.org", "Admin", RoleAdmin)
+	u := addUser(t, s, "door@example.org", "Door", RoleStaff)
 	issue := func() (string, int64) {
 		t.Helper()
 		token, err := s.CreateToken(ctx, u.ID)
