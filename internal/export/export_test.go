@@ -59,12 +59,19 @@ func demo(t *testing.T) *programme.Event {
 	return programme.Demo(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 }
 
-func TestCSV(t *testing.T) {
-	e := demo(t)
-	l, err := NewList(e, PresetFull, "de", nil, i18n.In("de"))
+// demoList is the demo's guest list with preset's columns, in lang.
+func demoList(t *testing.T, e *programme.Event, preset, lang string) *List {
+	t.Helper()
+	l, err := NewList(e, preset, lang, nil, i18n.In(lang))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return l
+}
+
+func TestCSV(t *testing.T) {
+	e := demo(t)
+	l := demoList(t, e, PresetFull, "de")
 	var buf bytes.Buffer
 	if err := l.WriteCSV(&buf, rowsOf(guests())); err != nil {
 		t.Fatal(err)
@@ -154,10 +161,7 @@ func TestNeutralise(t *testing.T) {
 
 func TestXLSX(t *testing.T) {
 	e := demo(t)
-	l, err := NewList(e, PresetFull, "zh", nil, i18n.In("zh"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := demoList(t, e, PresetFull, "zh")
 	var buf bytes.Buffer
 	if err := l.WriteXLSX(&buf, rowsOf(guests()), t.TempDir()); err != nil {
 		t.Fatal(err)
@@ -263,12 +267,8 @@ func TestXLSX(t *testing.T) {
 func TestPresets(t *testing.T) {
 	e := demo(t)
 	keys := func(preset string) []string {
-		l, err := NewList(e, preset, "en", nil, i18n.In("en"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []string
-		for _, c := range l.Columns {
+		for _, c := range demoList(t, e, preset, "en").Columns {
 			out = append(out, c.Key)
 		}
 		return out
@@ -303,7 +303,7 @@ func TestPresets(t *testing.T) {
 
 // An error while reading rows stops the file and comes back.
 func TestRowsError(t *testing.T) {
-	l, _ := NewList(demo(t), PresetFull, "en", nil, i18n.In("en"))
+	l := demoList(t, demo(t), PresetFull, "en")
 	boom := errors.New("database gone")
 	failing := func(fn func(*registration.Registration) error) error {
 		fn(guests()[0])
