@@ -21,6 +21,26 @@ func send(addr, to, msg string) error {
 	return smtp.SendMail(addr, nil, "a@example.org", []string{to}, []byte(msg))
 }
 
+// sendSimple sends the simple message from a@example.org to b@example.com
+// over c's connection.
+func sendSimple(t *testing.T, c *smtp.Client) {
+	t.Helper()
+	if err := c.Mail("a@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("b@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(simple))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestReceive(t *testing.T) {
 	srv := mailtest.Start(t)
 	if srv.Host() != "127.0.0.1" || srv.Port() == 0 || srv.Addr() != net.JoinHostPort(srv.Host(), strconv.Itoa(srv.Port())) {
@@ -234,20 +254,7 @@ func TestSTARTTLSAndAuth(t *testing.T) {
 	if err := c.Auth(smtp.PlainAuth("", "u", "p", srv.Host())); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Mail("a@example.org"); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Rcpt("b@example.com"); err != nil {
-		t.Fatal(err)
-	}
-	w, err := c.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write([]byte(simple))
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	sendSimple(t, c)
 	c.Quit()
 	got := srv.WaitFor(t, 1, 5*time.Second)[0]
 	if !got.TLS || got.User != "u" {
@@ -370,20 +377,7 @@ func TestConnectionsAndQuits(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if err := c.Mail("a@example.org"); err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Rcpt("b@example.com"); err != nil {
-			t.Fatal(err)
-		}
-		w, err := c.Data()
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(simple))
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
+		sendSimple(t, c)
 	}
 	if err := c.Quit(); err != nil {
 		t.Fatal(err)
