@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"time"
 
 	"github.com/foyer-events/foyer/internal/links"
 )
@@ -112,20 +111,17 @@ func ScheduleXML(e *Event, lang, baseURL string) ([]byte, error) {
 			TimeZoneName:     s.loc.String(),
 		},
 	}
-	for _, t := range s.tracks {
-		doc.Conference.Tracks = append(doc.Conference.Tracks, xmlTrack{Name: t})
+	for _, t := range c.Tracks {
+		doc.Conference.Tracks = append(doc.Conference.Tracks, xmlTrack{Name: t.Name})
 	}
-	for _, d := range s.days {
-		xd := xmlDay{
-			Index: d.index,
-			Date:  d.date.Format(time.DateOnly),
-			Start: d.start.Format(time.RFC3339),
-			End:   d.end.Format(time.RFC3339),
-		}
-		for i, r := range s.rooms {
-			xr := xmlRoom{Name: r.name, GUID: r.guid}
-			for _, it := range d.byRoom[i] {
-				je := s.jsonEvent(it)
+	// The days, rooms and events as the JSON has them, in the same order.
+	for i, d := range s.days {
+		jd := c.Days[i]
+		xd := xmlDay{Index: jd.Index, Date: jd.Date, Start: jd.DayStart, End: jd.DayEnd}
+		for r, room := range c.Rooms {
+			xr := xmlRoom{Name: room.Name, GUID: room.GUID}
+			for k, it := range d.byRoom[r] {
+				je := jd.Rooms.events[r][k]
 				xe := xmlEvent{
 					GUID:      je.GUID,
 					ID:        je.ID,
