@@ -44,6 +44,16 @@ func (s *Server) editableEvent(c echo.Context) (*store.Event, *programme.Event, 
 	return ev, e, err
 }
 
+// editableForm is editableEvent with the form of the request.
+func (s *Server) editableForm(c echo.Context) (*store.Event, *programme.Event, url.Values, error) {
+	ev, e, err := s.editableEvent(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	form, err := c.FormParams()
+	return ev, e, form, err
+}
+
 // saveEdited validates and stores a changed programme. Problems come back
 // translated and keyed by place, to show beside the form's fields.
 func (s *Server) saveEdited(c echo.Context, e *programme.Event) (map[string]string, error) {

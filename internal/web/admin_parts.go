@@ -186,11 +186,7 @@ func sessionDays(e *programme.Event) ([]editorDay, map[string][]string) {
 // id may change), or with delete set, removed.
 func (s *Server) saveParts(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ev, e, err := s.editableEvent(c)
-		if err != nil {
-			return err
-		}
-		form, err := c.FormParams()
+		ev, e, form, err := s.editableForm(c)
 		if err != nil {
 			return err
 		}

@@ -91,11 +91,7 @@ func (s *Server) renderSettings(c echo.Context, ev *store.Event, e *programme.Ev
 
 // saveSettings is POST /admin/events/{slug}/programme.
 func (s *Server) saveSettings(c echo.Context) error {
-	ev, e, err := s.editableEvent(c)
-	if err != nil {
-		return err
-	}
-	form, err := c.FormParams()
+	ev, e, form, err := s.editableForm(c)
 	if err != nil {
 		return err
 	}
