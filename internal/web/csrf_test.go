@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/apitest"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/store"
 )
@@ -31,25 +31,17 @@ func sessionToken(t *testing.T, ta *testApp, c *http.Client) string {
 // and the error code of the answer.
 func send(t *testing.T, c *http.Client, method, u, contentType string, body []byte, header map[string]string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, u, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	var pairs []string
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		pairs = append(pairs, "Content-Type", contentType)
 	}
 	for k, v := range header {
-		req.Header.Set(k, v)
+		pairs = append(pairs, k, v)
 	}
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
+	r := apitest.Client{HTTP: c}.Do(t, method, u, bytes.NewReader(body), pairs...)
 	var e apiError
-	json.Unmarshal(data, &e)
-	return res.StatusCode, e.Error.Code
+	json.Unmarshal(r.Body, &e)
+	return r.Status, e.Error.Code
 }
 
 // TestCookieAPINeedsCSRFToken: with only an organiser's session cookie,
