@@ -17,11 +17,12 @@ import (
 // With --profile DIR, foyer runs with its profiler on a loopback port
 // (FOYER_PPROF_ADDR) and the load scenarios save what it saw during their
 // measured load: NAME-cpu.pprof, and the allocations, lock contention and
-// blocking of the same span (NAME-allocs, -mutex, -block), then the live
-// heap at the end (NAME-heap). Read them with `go tool pprof FILE`.
+// blocking of the same span (NAME-allocs, -mutex, -block), an execution
+// trace of it (NAME-trace, read with `go tool trace FILE`), then the live
+// heap at the end (NAME-heap). Read the others with `go tool pprof FILE`.
 
 // profileKinds are the delta profiles taken over a load's span.
-var profileKinds = []string{"profile", "allocs", "mutex", "block"}
+var profileKinds = []string{"profile", "allocs", "mutex", "block", "trace"}
 
 // profileCapture is the profiles of one load being taken.
 type profileCapture struct {

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/foyer-events/foyer/internal/checkin"
@@ -57,6 +60,19 @@ type ScanAnswer struct {
 	// Guest is the registration as the door sees it after the scan, read
 	// in the scan's transaction (nil when the answer names none).
 	Guest *checkin.Guest
+	// card is Guest as read, decoded once the transaction is over: the
+	// single writer only reads.
+	card *guestRow
+}
+
+// decodeGuest sets Guest from the card read in the transaction.
+func (a *ScanAnswer) decodeGuest(ev *Event) error {
+	if a == nil || a.card == nil {
+		return nil
+	}
+	g, err := a.card.guest(ev.sessionKeys())
+	a.Guest, a.card = g, nil
+	return err
 }
 
 // CheckIn records a scan and returns its answer: one transaction with the
@@ -102,6 +118,9 @@ func (s *Store) CheckInAll(ctx context.Context, ev *Event, scans []Scan) ([]*Sca
 		case j.err != nil:
 			return nil, fmt.Errorf("store: check in: %w", j.err)
 		default:
+			if err := j.answer.decodeGuest(ev); err != nil {
+				return nil, fmt.Errorf("store: check in: %w", err)
+			}
 			answers[i] = j.answer
 		}
 	}
@@ -176,8 +195,9 @@ func (s *Store) commitScans(batch []*scanJob) {
 			// The guest for the answer, read here where the pages are
 			// warm: a reading connection starts with a cold cache after
 			// every commit, and read it again at several times the cost.
-			if a := j.answer; j.err == nil && a != nil && a.RegistrationID != 0 && !a.Unverified {
-				if a.Guest, j.err = guestTx(ctx, tx, j.ev, a.RegistrationID); j.err != nil {
+			// A scan that decided from the registration has it already.
+			if a := j.answer; j.err == nil && a != nil && a.RegistrationID != 0 && !a.Unverified && a.card == nil {
+				if a.card, j.err = guestTx(ctx, tx, a.RegistrationID); j.err != nil {
 					return j.err
 				}
 			}
@@ -199,9 +219,10 @@ func (s *Store) commitScans(batch []*scanJob) {
 }
 
 // scanTx records one scan inside a transaction and returns its answer.
-// An admission costs three statements: the registration read, the scan
-// log insert (whose nonce conflict is the replay check) and the
-// conditional insert of the admission.
+// A first admission costs three statements: the registration read (with
+// the guest for the answer and any admission standing at the door), the
+// scan log insert (whose nonce conflict is the replay check) and the
+// conditional insert of the admission; a repeated scan two.
 func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, error) {
 	// As stored, so that a replay answers the very same time.
 	sc.At = parseTime(formatTime(sc.At))
@@ -220,15 +241,17 @@ func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, 
 	if sc.Kind == checkin.KindUndo {
 		return undoTx(ctx, tx, ev, sc, a, door)
 	}
+	d := &decision{}
 	if a.Result == "" {
-		if err := decideTx(ctx, tx, ev, sc, a, door); err != nil {
+		var err error
+		if d, err = decideTx(ctx, tx, ev, sc, a, door); err != nil {
 			return nil, err
 		}
 		if a.Unverified {
 			return a, nil
 		}
 	}
-	id, err := logScan(ctx, tx, ev, sc, a, door)
+	id, err := logScan(ctx, tx, ev, sc, a, door, d.logged())
 	if errors.Is(err, sql.ErrNoRows) {
 		return replay(ctx, tx, ev.ID, sc.Nonce)
 	}
@@ -236,27 +259,35 @@ func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, 
 		return nil, err
 	}
 	a.ScanID = id
-	if a.Result == checkin.OK {
-		if err := admitTx(ctx, tx, sc, a, door); err != nil {
-			return nil, err
-		}
+	if err := d.admitTx(ctx, tx, sc, a, door); err != nil {
+		return nil, err
 	}
+	a.card = d.guest
 	return a, nil
 }
 
-// guestTx reads one guest of ev in the transaction.
-func guestTx(ctx context.Context, tx *writeTx, ev *Event, id int64) (*checkin.Guest, error) {
-	guests, err := readGuests(ctx, tx, ev, byIDs("(?)"), []any{ev.ID, id})
-	if err != nil || len(guests) == 0 {
-		return nil, err
+// guestTx reads one guest of the transaction's event.
+func guestTx(ctx context.Context, tx *writeTx, id int64) (*guestRow, error) {
+	gr := &guestRow{id: id}
+	err := tx.QueryRowContext(ctx, `SELECT r.first_name, r.last_name, r.organisation, r.status, r.language, r.ticket_code,
+		`+guestSeatsJSON+`, `+guestAdmissionsJSON+` FROM registrations r WHERE r.id = ?`, id).Scan(
+		&gr.firstName, &gr.lastName, &gr.organisation, &gr.status, &gr.language, &gr.code, &gr.seats, &gr.admissions)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
 	}
-	return guests[0], nil
+	return gr, err
+}
+
+// scanLogged is what a scan's log entry says beyond its answer.
+type scanLogged struct {
+	duplicate bool  // a second admission of the guest at this door
+	firstScan int64 // the scan of the other admission; 0 for none
 }
 
 // logScan writes the scan log entry and returns its id; sql.ErrNoRows
 // means its nonce was seen before and nothing was written.
-func logScan(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64) (int64, error) {
-	var reg, nonce, user any
+func logScan(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64, l scanLogged) (int64, error) {
+	var reg, nonce, user, first any
 	if a.RegistrationID != 0 {
 		reg = a.RegistrationID
 	}
@@ -266,94 +297,144 @@ func logScan(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer
 	if sc.UserID != 0 {
 		user = sc.UserID
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO scans (event_id, registration_id, door, kind, result, reason, user_id,
-		device, nonce, scanned_at, received_at, offline, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING RETURNING id`,
-		ev.ID, reg, door, sc.Kind, a.Result, a.Reason, user, sc.Device, nonce, formatTime(sc.At), now(), sc.Offline, sc.Note).Scan(&id)
-	return id, err
+	if l.firstScan != 0 {
+		first = l.firstScan
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO scans (event_id, registration_id, door, kind, result, reason, user_id,
+		device, nonce, scanned_at, received_at, offline, note, duplicate, first_scan_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		ev.ID, reg, door, sc.Kind, a.Result, a.Reason, user, sc.Device, nonce, formatTime(sc.At), now(), sc.Offline, sc.Note,
+		l.duplicate, first)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return 0, cmp.Or(err, sql.ErrNoRows)
+	}
+	return res.LastInsertId()
+}
+
+// decision is what decideTx read and concluded about a scan that names a
+// registration of the event.
+type decision struct {
+	// guest is the registration as the door sees it, before the scan.
+	guest *guestRow
+	// standing is the admission at the scan's door before it (nil: none),
+	// and its scan.
+	standing  *checkin.Admitter
+	standAt   string
+	standScan int64
+	// staff is the name of who scans, for the admission the scan makes.
+	staff string
+	// merged is how an admitting scan meets the standing admission.
+	merged *checkin.Merged
 }
 
 // decideTx answers a genuine code (or a search) from the registration's
-// state: OK means "admit, unless admitted here before".
-func decideTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64) error {
-	var status, code string
-	err := tx.QueryRowContext(ctx, "SELECT status, ticket_code FROM registrations WHERE id = ? AND event_id = ?",
-		a.RegistrationID, ev.ID).Scan(&status, &code)
+// state, in one statement that also reads the guest for the answer and the
+// admission standing at the door: OK means "admit", AlreadyCheckedIn that
+// the admission that stands stays (checkin.Merge).
+func decideTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer, door int64) (*decision, error) {
+	d := &decision{guest: &guestRow{id: a.RegistrationID}}
+	gr := d.guest
+	var seat string
+	var standScan sql.NullInt64
+	// Scalar subqueries, not joins: SQLite answers a LEFT JOIN on the
+	// admissions several times slower.
+	err := tx.QueryRowContext(ctx, `SELECT r.status, r.ticket_code, r.first_name, r.last_name, r.organisation, r.language,
+		coalesce((SELECT rs.status FROM registration_sessions rs WHERE rs.registration_id = r.id AND rs.session_id = ?), ''),
+		coalesce((SELECT name FROM users WHERE id = ?), ''),
+		(SELECT scan_id FROM checkins WHERE registration_id = r.id AND door = ?),
+		`+guestSeatsJSON+`, `+guestAdmissionsJSON+`
+		FROM registrations r WHERE r.id = ? AND r.event_id = ?`, door, sc.UserID, door, a.RegistrationID, ev.ID).Scan(
+		&gr.status, &gr.code, &gr.firstName, &gr.lastName, &gr.organisation, &gr.language, &seat, &d.staff, &standScan,
+		&gr.seats, &gr.admissions)
 	switch {
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
-		return err
-	case sc.Verdict.Unverified && (err != nil || !checkin.Issued(sc.Code, code)):
+		return nil, err
+	case sc.Verdict.Unverified && (err != nil || !checkin.Issued(sc.Code, gr.code)):
 		// Not a code foyer stored: forged, superseded or for no
 		// registration, which only its signature tells apart.
 		a.Unverified = true
-		return nil
+		return &decision{}, nil
 	case err != nil:
 		a.Result, a.Reason, a.RegistrationID = checkin.Invalid, checkin.Unknown, 0
-		return nil
-	case sc.Kind == checkin.KindScan && code != sc.Code:
+		return &decision{}, nil
+	case sc.Kind == checkin.KindScan && gr.code != sc.Code:
 		a.Result, a.Reason = checkin.Invalid, checkin.Superseded
-		return nil
+		return d, nil
 	}
-	d := checkin.Door{Session: sc.Door}
-	var seat string
+	dr := checkin.Door{Session: sc.Door}
 	if sc.Door != "" {
-		d.SignUp = ev.Session(sc.Door).Capacity != nil
-		err := tx.QueryRowContext(ctx, "SELECT status FROM registration_sessions WHERE registration_id = ? AND session_id = ?",
-			a.RegistrationID, door).Scan(&seat)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		dr.SignUp = ev.Session(sc.Door).Capacity != nil
+	}
+	a.Result = checkin.Decide(checkin.Registration{Status: gr.status, Seat: seat}, dr)
+	if !standScan.Valid || a.Result != checkin.OK {
+		return d, nil
+	}
+	// Admitted here before: the admission that stands is among the
+	// guest's admissions (its time is its scan's).
+	var admissions []rawAdmission
+	if err := json.Unmarshal(gr.admissions, &admissions); err != nil {
+		return nil, fmt.Errorf("admissions of %d: %w", gr.id, err)
+	}
+	i := slices.IndexFunc(admissions, func(ad rawAdmission) bool { return ad.Door == door })
+	if i < 0 {
+		return nil, fmt.Errorf("admissions of %d: none at door %d", gr.id, door)
+	}
+	st := admissions[i]
+	d.standAt, d.standScan = st.At, standScan.Int64
+	d.standing = &checkin.Admitter{At: parseTime(st.At), Device: st.Device, Staff: st.Staff, Offline: st.Offline != 0}
+	m := checkin.Merge(checkin.Standing{At: d.standing.At, Offline: d.standing.Offline},
+		checkin.Arrival{At: sc.At, Admitted: sc.Admitted})
+	d.merged = &m
+	a.Result, a.Duplicate, a.Previous = m.Result, m.Duplicate || m.DuplicateOther, d.standing
+	return d, nil
+}
+
+// logged is what the scan's log entry says of the admission it met.
+func (d *decision) logged() scanLogged {
+	if d.merged == nil {
+		return scanLogged{}
+	}
+	return scanLogged{duplicate: d.merged.Duplicate, firstScan: d.standScan}
+}
+
+// admitTx makes the admission a decided scan brought, once its log entry
+// is written: one conditional insert, or (an earlier offline admission
+// arriving) the standing admission replaced and marked a duplicate.
+func (d *decision) admitTx(ctx context.Context, tx *writeTx, sc Scan, a *ScanAnswer, door int64) error {
+	switch {
+	case d.merged != nil && !d.merged.Replace:
+		a.CheckedInAt = parseTime(d.standAt)
+		return nil
+	case a.Result != checkin.OK:
+		return nil
+	case d.merged == nil:
+		res, err := tx.ExecContext(ctx, "INSERT INTO checkins (registration_id, door, at, scan_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			a.RegistrationID, door, formatTime(sc.At), a.ScanID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			// The writer read no admission here in this transaction.
+			return cmp.Or(err, errors.New("an admission appeared during the scan"))
+		}
+	default:
+		if _, err := tx.ExecContext(ctx, "UPDATE checkins SET at = ?, scan_id = ? WHERE registration_id = ? AND door = ?",
+			formatTime(sc.At), a.ScanID, a.RegistrationID, door); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE scans SET duplicate = 1, first_scan_id = ? WHERE id = ?", a.ScanID, d.standScan); err != nil {
 			return err
 		}
 	}
-	a.Result = checkin.Decide(checkin.Registration{Status: status, Seat: seat}, d)
-	return nil
-}
-
-// admitTx makes the admission of a scan logged as OK with one conditional
-// insert. When the guest was admitted here before, the earliest admission
-// stands (checkin.Merge) and the scan's log entry says what it became.
-func admitTx(ctx context.Context, tx *writeTx, sc Scan, a *ScanAnswer, door int64) error {
-	res, err := tx.ExecContext(ctx, "INSERT INTO checkins (registration_id, door, at, scan_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-		a.RegistrationID, door, formatTime(sc.At), a.ScanID)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
-		a.CheckedInAt = sc.At
-		return err
-	}
-	// The admission that stands, and who made it, in one statement.
-	var at, scannedAt string
-	var firstScan int64
-	prev := &checkin.Admitter{}
-	err = tx.QueryRowContext(ctx, `SELECT c.at, c.scan_id, s.scanned_at, s.device, coalesce(u.name, ''), s.offline
-		FROM checkins c JOIN scans s ON s.id = c.scan_id LEFT JOIN users u ON u.id = s.user_id
-		WHERE c.registration_id = ? AND c.door = ?`, a.RegistrationID, door).Scan(&at, &firstScan, &scannedAt,
-		&prev.Device, &prev.Staff, &prev.Offline)
-	if err != nil {
-		return err
-	}
-	prev.At = parseTime(scannedAt)
-	m := checkin.Merge(checkin.Standing{At: parseTime(at), Offline: prev.Offline}, checkin.Arrival{At: sc.At, Admitted: sc.Admitted})
-	a.Result, a.Duplicate, a.Previous = m.Result, m.Duplicate || m.DuplicateOther, prev
-	// The scan points at the other admission: the one that stands, or
-	// (when it replaces it) the one it made a duplicate.
-	if _, err := tx.ExecContext(ctx, "UPDATE scans SET result = ?, duplicate = ?, first_scan_id = ? WHERE id = ?",
-		a.Result, m.Duplicate, firstScan, a.ScanID); err != nil {
-		return err
-	}
-	if !m.Replace {
-		a.CheckedInAt = parseTime(at)
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE checkins SET at = ?, scan_id = ? WHERE registration_id = ? AND door = ?",
-		formatTime(sc.At), a.ScanID, a.RegistrationID, door); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE scans SET duplicate = 1, first_scan_id = ? WHERE id = ?", a.ScanID, firstScan); err != nil {
-		return err
-	}
 	a.CheckedInAt = sc.At
+	offline := 0
+	if sc.Offline {
+		offline = 1
+	}
+	d.guest.admit = &rawAdmission{Door: door, At: formatTime(sc.At), Device: sc.Device, Staff: d.staff, Offline: offline}
 	return nil
 }
 
@@ -375,7 +456,7 @@ func undoTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer,
 		}
 		a.Result = checkin.Undone
 	}
-	id, err := logScan(ctx, tx, ev, sc, a, door)
+	id, err := logScan(ctx, tx, ev, sc, a, door, scanLogged{})
 	a.ScanID = id
 	return a, err
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,38 +106,70 @@ func byIDs(in string) string { return "+r.event_id = ? AND r.id IN " + in }
 // as JSON.
 func readGuests(ctx context.Context, q querier, ev *Event, where string, args []any) ([]*checkin.Guest, error) {
 	rows, err := q.QueryContext(ctx, `SELECT r.id, r.first_name, r.last_name, r.organisation, r.status, r.language, r.ticket_code,
-		(SELECT json_group_array(json_object('s', rs.session_id, 't', rs.status) ORDER BY rs.session_id)
-			FROM registration_sessions rs WHERE rs.registration_id = r.id),
-		(SELECT json_group_array(json_object('d', c.door, 'a', c.at, 'v', s.device, 'n', coalesce(u.name, ''), 'o', s.offline) ORDER BY c.door)
-			FROM checkins c JOIN scans s ON s.id = c.scan_id LEFT JOIN users u ON u.id = s.user_id WHERE c.registration_id = r.id)
+		`+guestSeatsJSON+`, `+guestAdmissionsJSON+`
 		FROM registrations r WHERE `+where+` ORDER BY r.roster_seq, r.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	keys := map[int64]string{}
-	for key, id := range ev.SessionIDs {
-		keys[id] = key
-	}
+	keys := ev.sessionKeys()
 	var guests []*checkin.Guest
 	for rows.Next() {
-		g := &checkin.Guest{Sessions: []checkin.Seat{}, Admissions: []checkin.Admission{}}
-		var code string
-		var seats, admissions []byte
-		if err := rows.Scan(&g.ID, &g.FirstName, &g.LastName, &g.Organisation, &g.Status, &g.Language, &code, &seats, &admissions); err != nil {
+		var gr guestRow
+		if err := rows.Scan(&gr.id, &gr.firstName, &gr.lastName, &gr.organisation, &gr.status, &gr.language, &gr.code,
+			&gr.seats, &gr.admissions); err != nil {
 			return nil, err
 		}
-		g.Name = (&registration.Registration{FirstName: g.FirstName, LastName: g.LastName, Language: g.Language}).FullName()
-		g.Ticket, _ = ticket.Nonce(code)
-		if err := guestSeats(g, seats, keys); err != nil {
-			return nil, err
-		}
-		if err := guestAdmissions(g, admissions, keys); err != nil {
+		g, err := gr.guest(keys)
+		if err != nil {
 			return nil, err
 		}
 		guests = append(guests, g)
 	}
 	return guests, rows.Err()
+}
+
+// The seats and the admissions of registration r as JSON, for guestRow.
+const (
+	guestSeatsJSON = `(SELECT json_group_array(json_object('s', rs.session_id, 't', rs.status) ORDER BY rs.session_id)
+			FROM registration_sessions rs WHERE rs.registration_id = r.id)`
+	guestAdmissionsJSON = `(SELECT json_group_array(json_object('d', c.door, 'a', c.at, 'v', s.device, 'n', coalesce(u.name, ''), 'o', s.offline) ORDER BY c.door)
+			FROM checkins c JOIN scans s ON s.id = c.scan_id LEFT JOIN users u ON u.id = s.user_id WHERE c.registration_id = r.id)`
+)
+
+// guestRow is a guest as one statement reads it, the seats and admissions
+// still JSON: decoding it can wait until the transaction is over.
+type guestRow struct {
+	id                                                        int64
+	firstName, lastName, organisation, status, language, code string
+	seats, admissions                                         []byte
+	// admit is an admission made after the row was read, in its place
+	// among the admissions (by door).
+	admit *rawAdmission
+}
+
+// rawAdmission is an admission as guestAdmissionsJSON has it.
+type rawAdmission struct {
+	Door    int64  `json:"d"`
+	At      string `json:"a"`
+	Device  string `json:"v"`
+	Staff   string `json:"n"`
+	Offline int    `json:"o"` // 0 or 1, as SQLite keeps it
+}
+
+// guest decodes the row; keys names the event's sessions by id.
+func (gr *guestRow) guest(keys map[int64]string) (*checkin.Guest, error) {
+	g := &checkin.Guest{ID: gr.id, FirstName: gr.firstName, LastName: gr.lastName, Organisation: gr.organisation,
+		Status: gr.status, Language: gr.language, Sessions: []checkin.Seat{}, Admissions: []checkin.Admission{}}
+	g.Name = (&registration.Registration{FirstName: g.FirstName, LastName: g.LastName, Language: g.Language}).FullName()
+	g.Ticket, _ = ticket.Nonce(gr.code)
+	if err := guestSeats(g, gr.seats, keys); err != nil {
+		return nil, err
+	}
+	if err := guestAdmissions(g, gr.admissions, gr.admit, keys); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // guestSeats fills in a guest's seats from readGuests' JSON.
@@ -157,20 +190,25 @@ func guestSeats(g *checkin.Guest, data []byte, keys map[int64]string) error {
 	return nil
 }
 
-// guestAdmissions fills in a guest's admissions from readGuests' JSON.
-func guestAdmissions(g *checkin.Guest, data []byte, keys map[int64]string) error {
-	if string(data) == "[]" {
-		return nil
+// guestAdmissions fills in a guest's admissions from guestAdmissionsJSON,
+// with admit (when not nil) in place of the one at its door.
+func guestAdmissions(g *checkin.Guest, data []byte, admit *rawAdmission, keys map[int64]string) error {
+	var admissions []rawAdmission
+	if string(data) != "[]" {
+		if err := json.Unmarshal(data, &admissions); err != nil {
+			return fmt.Errorf("admissions of %d: %w", g.ID, err)
+		}
 	}
-	var admissions []struct {
-		Door    int64  `json:"d"`
-		At      string `json:"a"`
-		Device  string `json:"v"`
-		Staff   string `json:"n"`
-		Offline int    `json:"o"` // 0 or 1, as SQLite keeps it
-	}
-	if err := json.Unmarshal(data, &admissions); err != nil {
-		return fmt.Errorf("admissions of %d: %w", g.ID, err)
+	if admit != nil {
+		i := 0
+		for i < len(admissions) && admissions[i].Door < admit.Door {
+			i++
+		}
+		if i < len(admissions) && admissions[i].Door == admit.Door {
+			admissions[i] = *admit
+		} else {
+			admissions = slices.Insert(admissions, i, *admit)
+		}
 	}
 	for _, ad := range admissions {
 		a := checkin.Admission{Door: keys[ad.Door]}
@@ -367,10 +405,7 @@ func duplicateGuests(ctx context.Context, tx *sql.Tx, ev *Event, st *CheckInStat
 	for _, g := range guests {
 		byID[g.ID] = g
 	}
-	keys := map[int64]string{}
-	for key, id := range ev.SessionIDs {
-		keys[id] = key
-	}
+	keys := ev.sessionKeys()
 	for _, p := range pairs {
 		if g := byID[p.reg]; g != nil {
 			st.DuplicateGuests = append(st.DuplicateGuests, DuplicateGuest{Guest: g, Door: keys[p.door],

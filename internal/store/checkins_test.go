@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -264,8 +266,10 @@ func TestUnverifiedCode(t *testing.T) {
 }
 
 // TestScanGuest: the guest in a scan's answer, read in the scan's
-// transaction, is the guest as the roster and searches read it: seats,
-// admissions at the entrance and a session, in the same order.
+// transaction before its admission and completed with it, is the guest as
+// the roster and searches read it afterwards: seats, admissions at the
+// entrance and sessions in the same order, who admitted, offline
+// admissions that replace a later one, refusals.
 func TestScanGuest(t *testing.T) {
 	ctx := context.Background()
 	s, ev, _ := openWithEvent(t, 0)
@@ -274,23 +278,115 @@ func TestScanGuest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, door := range []string{"", "ws-maintenance", "keynote-twins", ""} {
+	staff, err := s.CreateUser(ctx, "door@example.org", "Jana Door", "staff", "a long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for i, step := range []struct {
+		door    string
+		staff   int64
+		offline time.Duration // > 0: an offline device admitted the guest this long before start
+		want    string
+	}{
+		{"", staff.ID, 0, checkin.OK},
+		{"ws-maintenance", 0, 0, checkin.OK},
+		{"ws-investment", staff.ID, 0, checkin.NotSignedUp},
+		{"keynote-twins", staff.ID, 0, checkin.OK},
+		{"", 0, 0, checkin.AlreadyCheckedIn},
+		{"", 0, time.Hour, checkin.OK}, // earlier than the admission that stood: it replaces it
+		{"keynote-twins", 0, -time.Minute, checkin.AlreadyCheckedIn},
+	} {
 		sc := scanOf(ev, reg.TicketCode)
-		sc.Door = door
+		sc.Door, sc.UserID, sc.At = step.door, step.staff, start.Add(time.Duration(i)*time.Second)
+		if step.offline != 0 {
+			sc.Offline, sc.Admitted, sc.At = true, true, start.Add(-step.offline)
+		}
 		a, err := s.CheckIn(ctx, ev, sc)
-		if err != nil || a.Guest == nil {
-			t.Fatalf("door %q: %+v, %v", door, a, err)
+		if err != nil || a.Guest == nil || a.Result != step.want {
+			t.Fatalf("step %d, door %q: %+v, %v; want %s", i, step.door, a, err, step.want)
 		}
 		read, err := s.Guests(ctx, ev, []int64{reg.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(a.Guest, read[reg.ID]) {
-			t.Errorf("door %q: the scan's guest\n%+v\nthe guest read\n%+v", door, a.Guest, read[reg.ID])
+			t.Errorf("step %d, door %q: the scan's guest\n%+v\nthe guest read\n%+v", i, step.door, a.Guest, read[reg.ID])
 		}
+	}
+	if g, _ := s.Guests(ctx, ev, []int64{reg.ID}); g[reg.ID].Admissions[0].Staff != "" || !g[reg.ID].Admissions[0].Offline ||
+		g[reg.ID].Admissions[1].Staff != "Jana Door" && g[reg.ID].Admissions[2].Staff != "Jana Door" {
+		t.Errorf("admissions %+v", g[reg.ID].Admissions)
 	}
 	a, _ := s.CheckIn(ctx, ev, scanOf(ev, reg.TicketCode))
 	if g := a.Guest; len(g.Sessions) != 1 || g.Sessions[0].ID != "ws-maintenance" || len(g.Admissions) != 3 || g.CheckedInAt == nil || g.Name == "" || g.Ticket == "" {
 		t.Errorf("guest %+v", g)
 	}
+}
+
+// BenchmarkCheckIn records scans from 64 goroutines through the scan
+// group commit, as the doors of a forum do: stored codes of benchGuests
+// guests each scanned once, with a repeat of an earlier ticket after every
+// fourth. It reports the CPU time per scan beside the wall clock: the
+// store's share of a scan, without HTTP (`go test ./internal/store -run
+// '^$' -bench CheckIn -benchtime 5000x`).
+func BenchmarkCheckIn(b *testing.B) {
+	const benchGuests = 4000
+	ctx := context.Background()
+	s := openStore(b)
+	e := programme.Demo(time.Now())
+	e.Capacity = nil
+	ev := saveEvent(b, s, e)
+	codes := make([]string, benchGuests)
+	var wg sync.WaitGroup
+	for w := range 64 {
+		wg.Go(func() {
+			for i := w; i < benchGuests; i += 64 {
+				reg, _, err := s.Register(ctx, ev, registration.Input{FirstName: "Guest", LastName: fmt.Sprint(i),
+					Email: fmt.Sprintf("guest%d@example.org", i), Organisation: "Example GmbH", Language: "en", Consent: true})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				codes[i] = reg.TicketCode
+			}
+		})
+	}
+	wg.Wait()
+	var mix []int // the ticket of each scan
+	for t := range benchGuests {
+		mix = append(mix, t)
+		if t%4 == 3 {
+			mix = append(mix, t/2)
+		}
+	}
+	if b.N > len(mix) {
+		b.Fatalf("at most %d scans (-benchtime %dx)", len(mix), len(mix))
+	}
+	staff, err := s.CreateUser(ctx, "door@example.org", "Door", RoleStaff, "a long enough password")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	start := processCPU()
+	var next atomic.Int64
+	for range 64 {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				v := checkin.Claim(codes[mix[i]], ev.ID, ev.TicketPublicKey, func(int64) ed25519.PublicKey { return nil })
+				a, err := s.CheckIn(ctx, ev, Scan{Kind: checkin.KindScan, Code: codes[mix[i]], Verdict: v, UserID: staff.ID,
+					Device: "Door", Nonce: fmt.Sprint("n", i), At: time.Now()})
+				if err != nil || a.Guest == nil || (a.Result != checkin.OK && a.Result != checkin.AlreadyCheckedIn) {
+					b.Errorf("scan %d: %+v, %v", i, a, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 }

@@ -27,6 +27,16 @@ type Event struct {
 	Version string
 }
 
+// sessionKeys maps the row ids of the event's sessions to their ids in
+// programme JSON: SessionIDs the other way round.
+func (ev *Event) sessionKeys() map[int64]string {
+	keys := make(map[int64]string, len(ev.SessionIDs))
+	for key, id := range ev.SessionIDs {
+		keys[id] = key
+	}
+	return keys
+}
+
 // EventSlugs lists the slugs of all events, published ones only if asked,
 // soonest first.
 func (s *Store) EventSlugs(ctx context.Context, publishedOnly bool) ([]string, error) {

@@ -275,10 +275,7 @@ type seatReader struct {
 }
 
 func newSeatReader(ev *Event) *seatReader {
-	sr := &seatReader{keys: map[int64]string{}, position: map[string]int{}}
-	for key, id := range ev.SessionIDs {
-		sr.keys[id] = key
-	}
+	sr := &seatReader{keys: ev.sessionKeys(), position: map[string]int{}}
 	for i, se := range ev.Sessions {
 		sr.position[se.ID] = i
 	}
