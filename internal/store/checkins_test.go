@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/benchtest"
 	"github.com/foyer-events/foyer/internal/checkin"
 	"github.com/foyer-events/foyer/internal/programme"
 	"github.com/foyer-events/foyer/internal/registration"
@@ -368,7 +369,7 @@ func BenchmarkCheckIn(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	start := processCPU()
+	start := benchtest.ProcessCPU()
 	var next atomic.Int64
 	for range 64 {
 		wg.Go(func() {
@@ -388,5 +389,5 @@ func BenchmarkCheckIn(b *testing.B) {
 		})
 	}
 	wg.Wait()
-	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
+	benchtest.ReportCPU(b, start)
 }
