@@ -2,10 +2,10 @@ package mail_test
 
 import (
 	"context"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/benchtest"
 	"github.com/foyer-events/foyer/internal/mail"
 	"github.com/foyer-events/foyer/internal/mailtest"
 )
@@ -36,22 +36,15 @@ func BenchmarkSMTP(b *testing.B) {
 				}
 				ctx := context.Background()
 				b.ResetTimer()
-				cpu := processCPU()
+				cpu := benchtest.ProcessCPU()
 				for range b.N {
 					if err := send(ctx, m); err != nil {
 						b.Fatal(err)
 					}
 				}
 				srv.WaitFor(b, b.N, time.Minute)
-				b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/1e3, "cpu-µs/msg")
+				b.ReportMetric(float64(benchtest.ProcessCPU()-cpu)/float64(b.N)/1e3, "cpu-µs/msg")
 			})
 		}
 	}
-}
-
-// processCPU is the CPU time this process has used, user and system.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

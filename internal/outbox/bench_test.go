@@ -5,10 +5,10 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/benchtest"
 	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/logtest"
 	"github.com/foyer-events/foyer/internal/mail"
@@ -82,17 +82,9 @@ func benchmarkWorker(b *testing.B, srv *mailtest.Server) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	b.ResetTimer()
-	cpu := processCPU()
+	cpu := benchtest.ProcessCPU()
 	w.Start(ctx)
 	srv.WaitFor(b, b.N, time.Duration(b.N)*100*time.Millisecond+time.Minute)
-	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/1e3, "cpu-µs/email")
+	b.ReportMetric(float64(benchtest.ProcessCPU()-cpu)/float64(b.N)/1e3, "cpu-µs/email")
 	b.ReportMetric(float64(srv.Connections())/float64(b.N), "connections/email")
-}
-
-// processCPU is the CPU time this process has used, user and system: a
-// far steadier measure of work than the wall clock.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
