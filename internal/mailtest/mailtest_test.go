@@ -3,6 +3,7 @@ package mailtest_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"net/smtp"
 	"net/textproto"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/foyer-events/foyer/internal/mailtest"
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 const simple = "From: a@example.org\r\nTo: b@example.com\r\nSubject: hi\r\n\r\nhello\r\n"
@@ -161,13 +163,12 @@ func TestOpenConnections(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for srv.OpenConnections() != 1 {
-			if time.Now().After(deadline) {
-				t.Fatalf("open connections %d, want 1", srv.OpenConnections())
+		waittest.For(t, 5*time.Second, func() error {
+			if n := srv.OpenConnections(); n != 1 {
+				return fmt.Errorf("open connections %d, want 1", n)
 			}
-			time.Sleep(10 * time.Millisecond)
-		}
+			return nil
+		})
 		rec := &recorder{TB: t}
 		srv.WaitClosed(rec, 100*time.Millisecond)
 		if rec.failed == "" {
