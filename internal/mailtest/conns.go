@@ -2,10 +2,13 @@ package mailtest
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/foyer-events/foyer/internal/waittest"
 )
 
 // OpenConnections reports how many client connections the server holds
@@ -33,14 +36,12 @@ func (s *Server) PeakConnections() int {
 // its timeout.
 func (s *Server) WaitClosed(t testing.TB, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for n := s.OpenConnections(); n > 0; n = s.OpenConnections() {
-		if time.Now().After(deadline) {
-			t.Fatalf("mailtest: %d connections still open after %v", n, timeout)
-			return
+	waittest.For(t, timeout, func() error {
+		if n := s.OpenConnections(); n > 0 {
+			return fmt.Errorf("mailtest: %d connections still open", n)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // Connections reports how many client connections the server has accepted
@@ -67,14 +68,12 @@ func (s *Server) Quits() int {
 // fails the test if that takes longer than timeout.
 func (s *Server) WaitQuits(t testing.TB, n int, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for q := s.Quits(); q < n; q = s.Quits() {
-		if time.Now().After(deadline) {
-			t.Fatalf("mailtest: %d connections ended with QUIT in %v, want %d", q, timeout, n)
-			return
+	waittest.For(t, timeout, func() error {
+		if q := s.Quits(); q < n {
+			return fmt.Errorf("mailtest: %d connections ended with QUIT, want %d", q, n)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // TimeOutIdle makes the server end every client connection open now the

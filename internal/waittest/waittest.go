@@ -39,6 +39,7 @@ func For(t testing.TB, timeout time.Duration, check func() error) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("after %s: %v", timeout, err)
+			return // for a testing.TB whose Fatalf returns
 		}
 		<-tick.C
 	}
