@@ -24,3 +24,21 @@ func ProcessCPU() time.Duration {
 func ReportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64(ProcessCPU()-start)/float64(b.N), "cpu-ns/op")
 }
+
+// ScanMix is the order in which the doors of a forum scan the tickets of
+// b.N scans: each of guests tickets (0 to guests-1) once, with a repeat of
+// an earlier ticket after every fourth. It stops b when the guests' tickets
+// cannot make b.N scans.
+func ScanMix(b *testing.B, guests int) []int {
+	var mix []int
+	for t := range guests {
+		mix = append(mix, t)
+		if t%4 == 3 {
+			mix = append(mix, t/2)
+		}
+	}
+	if b.N > len(mix) {
+		b.Fatalf("at most %d scans (-benchtime %dx)", len(mix), len(mix))
+	}
+	return mix[:b.N]
+}

@@ -354,16 +354,7 @@ func BenchmarkCheckIn(b *testing.B) {
 		})
 	}
 	wg.Wait()
-	var mix []int // the ticket of each scan
-	for t := range benchGuests {
-		mix = append(mix, t)
-		if t%4 == 3 {
-			mix = append(mix, t/2)
-		}
-	}
-	if b.N > len(mix) {
-		b.Fatalf("at most %d scans (-benchtime %dx)", len(mix), len(mix))
-	}
+	mix := benchtest.ScanMix(b, benchGuests) // the ticket of each scan
 	staff, err := s.CreateUser(ctx, "door@example.org", "Door", RoleStaff, "a long enough password")
 	if err != nil {
 		b.Fatal(err)

@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/foyer-events/foyer/internal/benchtest"
 	"github.com/foyer-events/foyer/internal/registration"
 	"github.com/foyer-events/foyer/internal/store"
 )
@@ -54,18 +54,9 @@ func BenchmarkScan(b *testing.B) {
 	// The guests' confirmations go out first, as weeks before the doors
 	// open: the mail worker's CPU is not the scans'.
 	waitForOutboxWithin(b, ta, 5*time.Minute)
-	var mix []int // the ticket of each scan
-	for t := range benchGuests {
-		mix = append(mix, t)
-		if t%4 == 3 {
-			mix = append(mix, t/2)
-		}
-	}
-	if b.N > len(mix) {
-		b.Fatalf("at most %d scans (-benchtime %dx)", len(mix), len(mix))
-	}
+	mix := benchtest.ScanMix(b, benchGuests) // the ticket of each scan
 	tickets := map[int]bool{}
-	for _, t := range mix[:b.N] {
+	for _, t := range mix {
 		tickets[t] = true
 	}
 	u, err := ta.app.Store.CreateUser(ctx, "door@example.org", "Door", store.RoleStaff, "a long password")
@@ -82,7 +73,7 @@ func BenchmarkScan(b *testing.B) {
 	b.SetParallelism(32) // 64 clients on 2 cores
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := cpuNow()
+	start := benchtest.ProcessCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1)
@@ -112,15 +103,8 @@ func BenchmarkScan(b *testing.B) {
 			}
 		}
 	})
-	b.ReportMetric(float64(cpuNow()-start)/float64(b.N), "cpu-ns/op")
+	benchtest.ReportCPU(b, start)
 	if n := wrong.Load(); n > 0 || oks.Load() != int64(len(tickets)) {
 		b.Errorf("%d wrong answers, %d admitted of %d tickets", n, oks.Load(), len(tickets))
 	}
-}
-
-// cpuNow is the CPU time this process has used.
-func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
