@@ -69,7 +69,7 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
-	d.ByStatus, err = countBy[string](ctx, tx, "SELECT r.status, count(*) FROM registrations r WHERE r.event_id = ? AND r.anonymised_at IS NULL GROUP BY 1",
+	d.ByStatus, err = scanMap[string, int](ctx, tx, "SELECT r.status, count(*) FROM registrations r WHERE r.event_id = ? AND r.anonymised_at IS NULL GROUP BY 1",
 		[]any{ev.ID})
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
@@ -88,7 +88,7 @@ func (s *Store) Dashboard(ctx context.Context, ev *Event, question string) (*Das
 		GROUP BY 1 ORDER BY 2 DESC, 1`, []any{ev.ID}, &d.ByCountry); err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
-	waiting, err := countBy[int64](ctx, tx, `SELECT rs.session_id, count(*) FROM registration_sessions rs JOIN sessions se ON se.id = rs.session_id
+	waiting, err := scanMap[int64, int](ctx, tx, `SELECT rs.session_id, count(*) FROM registration_sessions rs JOIN sessions se ON se.id = rs.session_id
 		WHERE se.event_id = ? AND rs.status = 'waitlisted' GROUP BY 1`, []any{ev.ID})
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)

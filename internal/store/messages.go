@@ -43,7 +43,7 @@ func recipientsSQL(ev *Event, to message.Audience) (string, []any) {
 // language each reads.
 func (s *Store) Recipients(ctx context.Context, ev *Event, to message.Audience) (map[string]int, error) {
 	cond, args := recipientsSQL(ev, to)
-	byLang, err := countBy[string](ctx, s.read, "SELECT r.language, count(*) FROM registrations r WHERE "+cond+" GROUP BY r.language", args)
+	byLang, err := scanMap[string, int](ctx, s.read, "SELECT r.language, count(*) FROM registrations r WHERE "+cond+" GROUP BY r.language", args)
 	if err != nil {
 		return nil, fmt.Errorf("store: recipients: %w", err)
 	}

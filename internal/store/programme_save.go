@@ -217,7 +217,7 @@ var (
 // returns the row ids by key, and the rows whose keys the list no longer
 // has, for remove.
 func (p parts) save(ctx context.Context, tx *writeTx, eventID int64, n int, item func(i int) (string, []any)) (ids, gone map[string]int64, err error) {
-	ids, err = keyedIDs(ctx, tx, "SELECT "+p.key+", id FROM "+p.table+" WHERE event_id = ?", eventID)
+	ids, err = scanMap[string, int64](ctx, tx, "SELECT "+p.key+", id FROM "+p.table+" WHERE event_id = ?", []any{eventID})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -253,18 +253,6 @@ func (p parts) remove(ctx context.Context, tx *writeTx, gone map[string]int64) e
 		}
 	}
 	return nil
-}
-
-func keyedIDs(ctx context.Context, tx *writeTx, query string, args ...any) (map[string]int64, error) {
-	ids := map[string]int64{}
-	err := eachRow(ctx, tx, query, args, func(rows *sql.Rows) error {
-		var k string
-		var id int64
-		err := rows.Scan(&k, &id)
-		ids[k] = id
-		return err
-	})
-	return ids, err
 }
 
 func jsonText(v any) string {

@@ -165,7 +165,7 @@ func (s *Store) SeatCounts(ctx context.Context, ev *Event) (event int, sessions 
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: seat counts: %w", err)
 	}
-	sessions, err = countBy[string](ctx, s.read, "SELECT key, confirmed FROM sessions WHERE event_id = ?", []any{ev.ID})
+	sessions, err = scanMap[string, int](ctx, s.read, "SELECT key, confirmed FROM sessions WHERE event_id = ?", []any{ev.ID})
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: seat counts: %w", err)
 	}

@@ -49,19 +49,19 @@ func scanID(rows *sql.Rows) (int64, error) {
 	return id, err
 }
 
-// countBy runs a query whose rows are a key and a count, and returns the
-// counts by key.
-func countBy[K comparable](ctx context.Context, q querier, query string, args []any) (map[K]int, error) {
-	counts := map[K]int{}
+// scanMap runs a query whose rows are a key and a value, such as a count
+// or an id, and returns the values by key.
+func scanMap[K comparable, V any](ctx context.Context, q querier, query string, args []any) (map[K]V, error) {
+	m := map[K]V{}
 	err := eachRow(ctx, q, query, args, func(rows *sql.Rows) error {
 		var key K
-		var n int
-		err := rows.Scan(&key, &n)
-		counts[key] = n
+		var v V
+		err := rows.Scan(&key, &v)
+		m[key] = v
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return counts, nil
+	return m, nil
 }
