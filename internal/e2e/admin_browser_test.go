@@ -270,18 +270,26 @@ func TestOrganiserInBrowser(t *testing.T) {
 }
 
 // waitForFile waits until dir holds a finished file with that extension.
+// Chromium may put an empty file under the final name first and write the
+// download beside it (NAME.crdownload) until it is complete.
 func waitForFile(t testing.TB, dir, ext string) string {
 	t.Helper()
 	var path string
 	waittest.For(t, stepTimeout, func() error {
+		path = ""
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ext) {
+			if strings.HasSuffix(e.Name(), ".crdownload") {
+				return fmt.Errorf("the download into %s has not finished", dir)
+			}
+			if info, err := e.Info(); err == nil && info.Size() > 0 && strings.HasSuffix(e.Name(), ext) {
 				path = filepath.Join(dir, e.Name())
-				return nil
 			}
 		}
-		return fmt.Errorf("no %s file was downloaded into %s", ext, dir)
+		if path == "" {
+			return fmt.Errorf("no %s file was downloaded into %s", ext, dir)
+		}
+		return nil
 	})
 	return path
 }
