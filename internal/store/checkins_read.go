@@ -293,7 +293,7 @@ func checkInStats(ctx context.Context, tx *sql.Tx, ev *Event) (*CheckInStats, er
 		return nil, err
 	}
 	doors := map[int64]int{}
-	if err := countRows(ctx, tx, `SELECT c.door, count(*) FROM checkins c JOIN registrations r ON r.id = c.registration_id
+	if err := eachRow(ctx, tx, `SELECT c.door, count(*) FROM checkins c JOIN registrations r ON r.id = c.registration_id
 		WHERE r.event_id = ? AND c.door <> 0 GROUP BY c.door`, []any{ev.ID}, func(rows *sql.Rows) error {
 		var door int64
 		var n int
@@ -304,7 +304,7 @@ func checkInStats(ctx context.Context, tx *sql.Tx, ev *Event) (*CheckInStats, er
 		return nil, err
 	}
 	seats := map[int64]int{}
-	if err := countRows(ctx, tx, "SELECT id, confirmed FROM sessions WHERE event_id = ?", []any{ev.ID}, func(rows *sql.Rows) error {
+	if err := eachRow(ctx, tx, "SELECT id, confirmed FROM sessions WHERE event_id = ?", []any{ev.ID}, func(rows *sql.Rows) error {
 		var id int64
 		var n int
 		err := rows.Scan(&id, &n)
@@ -324,7 +324,7 @@ func checkInStats(ctx context.Context, tx *sql.Tx, ev *Event) (*CheckInStats, er
 	}
 	// Stored times are fixed-width UTC text; every time zone's quarter
 	// hours are UTC quarter hours too.
-	if err := countRows(ctx, tx, `SELECT substr(c.at, 1, 14) || printf('%02d', (CAST(substr(c.at, 15, 2) AS INTEGER) / 15) * 15) AS q,
+	if err := eachRow(ctx, tx, `SELECT substr(c.at, 1, 14) || printf('%02d', (CAST(substr(c.at, 15, 2) AS INTEGER) / 15) * 15) AS q,
 		count(*) FROM checkins c JOIN registrations r ON r.id = c.registration_id WHERE r.event_id = ? AND c.door = 0
 		GROUP BY q ORDER BY q`, []any{ev.ID}, func(rows *sql.Rows) error {
 		var q string
@@ -338,7 +338,7 @@ func checkInStats(ctx context.Context, tx *sql.Tx, ev *Event) (*CheckInStats, er
 	}); err != nil {
 		return nil, err
 	}
-	if err := countRows(ctx, tx, `SELECT device, count(*), sum(result = 'ok'), max(scanned_at) FROM scans
+	if err := eachRow(ctx, tx, `SELECT device, count(*), sum(result = 'ok'), max(scanned_at) FROM scans
 		WHERE event_id = ? AND kind <> 'undo' GROUP BY device ORDER BY device`, []any{ev.ID}, func(rows *sql.Rows) error {
 		var d DeviceScans
 		var last string
@@ -351,7 +351,7 @@ func checkInStats(ctx context.Context, tx *sql.Tx, ev *Event) (*CheckInStats, er
 	}); err != nil {
 		return nil, err
 	}
-	if err := countRows(ctx, tx, "SELECT result, count(*) FROM scans WHERE event_id = ? AND kind <> 'undo' GROUP BY result",
+	if err := eachRow(ctx, tx, "SELECT result, count(*) FROM scans WHERE event_id = ? AND kind <> 'undo' GROUP BY result",
 		[]any{ev.ID}, func(rows *sql.Rows) error {
 			var result string
 			var n int
@@ -372,7 +372,7 @@ func duplicateGuests(ctx context.Context, tx *sql.Tx, ev *Event, st *CheckInStat
 		first, other checkin.Admitter
 	}
 	var pairs []pair
-	err := countRows(ctx, tx, `SELECT d.registration_id, d.door, w.scanned_at, w.device, coalesce(wu.name, ''), w.offline,
+	err := eachRow(ctx, tx, `SELECT d.registration_id, d.door, w.scanned_at, w.device, coalesce(wu.name, ''), w.offline,
 		d.scanned_at, d.device, coalesce(du.name, ''), d.offline
 		FROM scans d JOIN scans w ON w.id = d.first_scan_id
 		LEFT JOIN users du ON du.id = d.user_id LEFT JOIN users wu ON wu.id = w.user_id
@@ -413,21 +413,6 @@ func duplicateGuests(ctx context.Context, tx *sql.Tx, ev *Event, st *CheckInStat
 		}
 	}
 	return nil
-}
-
-// countRows runs a query and hands each row to scan.
-func countRows(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // EventKey returns the slug and ticket public key of the event with that
