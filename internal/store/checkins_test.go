@@ -382,3 +382,33 @@ func BenchmarkCheckIn(b *testing.B) {
 	wg.Wait()
 	benchtest.ReportCPU(b, start)
 }
+
+// TestGuestOrder: a guest's seats and admissions come in the order of
+// their sessions (the entrance first) whatever order SQLite hands them
+// over in, and an admission the scan made takes its place among them.
+func TestGuestOrder(t *testing.T) {
+	keys := map[int64]string{3: "c", 7: "g", 9: "i"}
+	gr := &guestRow{id: 1, seats: []byte(`[{"s":9,"t":"confirmed"},{"s":3,"t":"waitlisted"},{"s":7,"t":"confirmed"}]`),
+		admissions: []byte(`[{"d":9,"a":"2026-06-01T10:00:00.000000Z","v":"A","n":"","o":0},{"d":0,"a":"2026-06-01T09:00:00.000000Z","v":"B","n":"","o":0}]`),
+		admit:      &rawAdmission{Door: 3, At: "2026-06-01T11:00:00.000000Z", Device: "C"}}
+	g, err := gr.guest(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seats, doors []string
+	for _, s := range g.Sessions {
+		seats = append(seats, s.ID+"="+s.Status)
+	}
+	for _, a := range g.Admissions {
+		doors = append(doors, a.Door+"@"+a.Device)
+	}
+	if want := []string{"c=waitlisted", "g=confirmed", "i=confirmed"}; !slices.Equal(seats, want) {
+		t.Errorf("seats %v, want %v", seats, want)
+	}
+	if want := []string{"@B", "c@C", "i@A"}; !slices.Equal(doors, want) {
+		t.Errorf("admissions %v, want %v", doors, want)
+	}
+	if g.CheckedInAt == nil || g.CheckedInAt.Hour() != 9 {
+		t.Errorf("checked in at %v, want the entrance's 09:00", g.CheckedInAt)
+	}
+}
