@@ -197,7 +197,7 @@ func (s *Store) commitScans(batch []*scanJob) {
 			// every commit, and read it again at several times the cost.
 			// A scan that decided from the registration has it already.
 			if a := j.answer; j.err == nil && a != nil && a.RegistrationID != 0 && !a.Unverified && a.card == nil {
-				if a.card, j.err = guestTx(ctx, tx, a.RegistrationID); j.err != nil {
+				if a.card, j.err = guestTx(ctx, tx, j.ev, a.RegistrationID); j.err != nil {
 					return j.err
 				}
 			}
@@ -266,11 +266,12 @@ func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, 
 	return a, nil
 }
 
-// guestTx reads one guest of the transaction's event.
-func guestTx(ctx context.Context, tx *writeTx, id int64) (*guestRow, error) {
+// guestTx reads one guest of ev in the transaction; nil when ev has none
+// with that id.
+func guestTx(ctx context.Context, tx *writeTx, ev *Event, id int64) (*guestRow, error) {
 	gr := &guestRow{id: id}
 	err := tx.QueryRowContext(ctx, `SELECT r.first_name, r.last_name, r.organisation, r.status, r.language, r.ticket_code,
-		`+guestSeatsJSON+`, `+guestAdmissionsJSON+` FROM registrations r WHERE r.id = ?`, id).Scan(
+		`+guestSeatsJSON+`, `+guestAdmissionsJSON+` FROM registrations r WHERE r.id = ? AND r.event_id = ?`, id, ev.ID).Scan(
 		&gr.firstName, &gr.lastName, &gr.organisation, &gr.status, &gr.language, &gr.code, &gr.seats, &gr.admissions)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
