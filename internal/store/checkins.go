@@ -34,6 +34,8 @@ type Scan struct {
 	Admitted bool
 	// Note is the reason given for admitting a walk-in over capacity.
 	Note string
+	// at is At as stored, set by scanTx.
+	at string
 }
 
 // ScanAnswer is what a scan got.
@@ -65,12 +67,13 @@ type ScanAnswer struct {
 	card *guestRow
 }
 
-// decodeGuest sets Guest from the card read in the transaction.
-func (a *ScanAnswer) decodeGuest(ev *Event) error {
+// decodeGuest sets Guest from the card read in the transaction; keys are
+// the event's sessionKeys.
+func (a *ScanAnswer) decodeGuest(keys map[int64]string) error {
 	if a == nil || a.card == nil {
 		return nil
 	}
-	g, err := a.card.guest(ev.sessionKeys())
+	g, err := a.card.guest(keys)
 	a.Guest, a.card = g, nil
 	return err
 }
@@ -109,6 +112,7 @@ func (s *Store) CheckInAll(ctx context.Context, ev *Event, scans []Scan) ([]*Sca
 		}
 	}
 	answers := make([]*ScanAnswer, len(jobs))
+	keys := ev.sessionKeys()
 	for i, j := range jobs {
 		<-j.done // even if ctx ends now: the batch may already have committed it
 		s.waited(metrics.WritesCheckIns, queued)
@@ -118,7 +122,7 @@ func (s *Store) CheckInAll(ctx context.Context, ev *Event, scans []Scan) ([]*Sca
 		case j.err != nil:
 			return nil, fmt.Errorf("store: check in: %w", j.err)
 		default:
-			if err := j.answer.decodeGuest(ev); err != nil {
+			if err := j.answer.decodeGuest(keys); err != nil {
 				return nil, fmt.Errorf("store: check in: %w", err)
 			}
 			answers[i] = j.answer
@@ -225,7 +229,8 @@ func (s *Store) commitScans(batch []*scanJob) {
 // conditional insert of the admission; a repeated scan two.
 func scanTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan) (*ScanAnswer, error) {
 	// As stored, so that a replay answers the very same time.
-	sc.At = parseTime(formatTime(sc.At))
+	sc.at = formatTime(sc.At)
+	sc.At = parseTime(sc.at)
 	door := int64(0)
 	if sc.Door != "" {
 		door = ev.SessionIDs[sc.Door]
@@ -304,7 +309,7 @@ func logScan(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer
 	res, err := tx.ExecContext(ctx, `INSERT INTO scans (event_id, registration_id, door, kind, result, reason, user_id,
 		device, nonce, scanned_at, received_at, offline, note, duplicate, first_scan_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		ev.ID, reg, door, sc.Kind, a.Result, a.Reason, user, sc.Device, nonce, formatTime(sc.At), now(), sc.Offline, sc.Note,
+		ev.ID, reg, door, sc.Kind, a.Result, a.Reason, user, sc.Device, nonce, sc.at, now(), sc.Offline, sc.Note,
 		l.duplicate, first)
 	if err != nil {
 		return 0, err
@@ -320,15 +325,13 @@ func logScan(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswer
 type decision struct {
 	// guest is the registration as the door sees it, before the scan.
 	guest *guestRow
-	// standing is the admission at the scan's door before it (nil: none),
-	// and its scan.
-	standing  *checkin.Admitter
-	standAt   string
-	standScan int64
 	// staff is the name of who scans, for the admission the scan makes.
 	staff string
-	// merged is how an admitting scan meets the standing admission.
-	merged *checkin.Merged
+	// merged is how an admitting scan meets the admission standing at its
+	// door (nil: none stands, or the scan does not admit); standScan is
+	// that admission's scan.
+	merged    *checkin.Merged
+	standScan int64
 }
 
 // decideTx answers a genuine code (or a search) from the registration's
@@ -384,12 +387,10 @@ func decideTx(ctx context.Context, tx *writeTx, ev *Event, sc Scan, a *ScanAnswe
 		return nil, fmt.Errorf("admissions of %d: none at door %d", gr.id, door)
 	}
 	st := admissions[i]
-	d.standAt, d.standScan = st.At, standScan.Int64
-	d.standing = &checkin.Admitter{At: parseTime(st.At), Device: st.Device, Staff: st.Staff, Offline: st.Offline != 0}
-	m := checkin.Merge(checkin.Standing{At: d.standing.At, Offline: d.standing.Offline},
-		checkin.Arrival{At: sc.At, Admitted: sc.Admitted})
-	d.merged = &m
-	a.Result, a.Duplicate, a.Previous = m.Result, m.Duplicate || m.DuplicateOther, d.standing
+	prev := &checkin.Admitter{At: parseTime(st.At), Device: st.Device, Staff: st.Staff, Offline: st.Offline != 0}
+	m := checkin.Merge(checkin.Standing{At: prev.At, Offline: prev.Offline}, checkin.Arrival{At: sc.At, Admitted: sc.Admitted})
+	d.merged, d.standScan = &m, standScan.Int64
+	a.Result, a.Duplicate, a.Previous = m.Result, m.Duplicate || m.DuplicateOther, prev
 	return d, nil
 }
 
@@ -407,13 +408,13 @@ func (d *decision) logged() scanLogged {
 func (d *decision) admitTx(ctx context.Context, tx *writeTx, sc Scan, a *ScanAnswer, door int64) error {
 	switch {
 	case d.merged != nil && !d.merged.Replace:
-		a.CheckedInAt = parseTime(d.standAt)
+		a.CheckedInAt = a.Previous.At // the admission that stands
 		return nil
 	case a.Result != checkin.OK:
 		return nil
 	case d.merged == nil:
 		res, err := tx.ExecContext(ctx, "INSERT INTO checkins (registration_id, door, at, scan_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-			a.RegistrationID, door, formatTime(sc.At), a.ScanID)
+			a.RegistrationID, door, sc.at, a.ScanID)
 		if err != nil {
 			return err
 		}
@@ -423,7 +424,7 @@ func (d *decision) admitTx(ctx context.Context, tx *writeTx, sc Scan, a *ScanAns
 		}
 	default:
 		if _, err := tx.ExecContext(ctx, "UPDATE checkins SET at = ?, scan_id = ? WHERE registration_id = ? AND door = ?",
-			formatTime(sc.At), a.ScanID, a.RegistrationID, door); err != nil {
+			sc.at, a.ScanID, a.RegistrationID, door); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE scans SET duplicate = 1, first_scan_id = ? WHERE id = ?", a.ScanID, d.standScan); err != nil {
@@ -435,7 +436,7 @@ func (d *decision) admitTx(ctx context.Context, tx *writeTx, sc Scan, a *ScanAns
 	if sc.Offline {
 		offline = 1
 	}
-	d.guest.admit = &rawAdmission{Door: door, At: formatTime(sc.At), Device: sc.Device, Staff: d.staff, Offline: offline}
+	d.guest.admit = &rawAdmission{Door: door, At: sc.at, Device: sc.Device, Staff: d.staff, Offline: offline}
 	return nil
 }
 
