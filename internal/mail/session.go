@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/textproto"
@@ -76,12 +75,9 @@ func (s *SMTPSender) Session() *Session { return &Session{s: s} }
 // transaction may be left half open (go-mail has no RSET), and the next
 // message starts afresh.
 func (c *Session) Send(ctx context.Context, m *Message) error {
-	msg, err := Compose(m)
+	msg, err := composeToSend(ctx, m)
 	if err != nil {
-		return fmt.Errorf("mail: send: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("mail: send: %w", err)
+		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -47,12 +47,9 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 
 // SendTraced is Send that reports each step to trace.
 func (s *SMTPSender) SendTraced(ctx context.Context, m *Message, trace Trace) error {
-	msg, err := Compose(m)
+	msg, err := composeToSend(ctx, m)
 	if err != nil {
-		return fmt.Errorf("mail: send: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("mail: send: %w", err)
+		return err
 	}
 	sc, ss, _, err := s.open(ctx, trace)
 	if err != nil {
@@ -65,6 +62,19 @@ func (s *SMTPSender) SendTraced(ctx context.Context, m *Message, trace Trace) er
 	// The server has taken the message; a failed QUIT changes nothing.
 	sc.Close()
 	return nil
+}
+
+// composeToSend composes m for sending, unless ctx has ended: both are
+// checked before a connection is touched.
+func composeToSend(ctx context.Context, m *Message) (*Composed, error) {
+	msg, err := Compose(m)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mail: send: %w", err)
+	}
+	return msg, nil
 }
 
 // transact sends msg over an open session: MAIL FROM, RCPT TO, DATA.
