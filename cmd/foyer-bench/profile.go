@@ -18,7 +18,7 @@ import (
 // (FOYER_PPROF_ADDR) and the load scenarios save what it saw during their
 // measured load: NAME-cpu.pprof, and the allocations, lock contention and
 // blocking of the same span (NAME-allocs, -mutex, -block), an execution
-// trace of it (NAME-trace, read with `go tool trace FILE`), then the live
+// trace of it (NAME-trace.out, read with `go tool trace FILE`), then the live
 // heap at the end (NAME-heap). Read the others with `go tool pprof FILE`.
 
 // profileKinds are the delta profiles taken over a load's span.
@@ -80,7 +80,11 @@ func (p *profileCapture) save(ctx context.Context, path, kind string) {
 			msg, _ := io.ReadAll(io.LimitReader(resp.Body, 500))
 			return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(msg)))
 		}
-		out, err := os.Create(filepath.Join(p.dir, p.name+"-"+kind+".pprof"))
+		ext := ".pprof"
+		if kind == "trace" {
+			ext = ".out" // an execution trace, not a profile
+		}
+		out, err := os.Create(filepath.Join(p.dir, p.name+"-"+kind+ext))
 		if err != nil {
 			return err
 		}
