@@ -2,19 +2,16 @@ package outbox
 
 import (
 	"context"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/foyer-events/foyer/internal/benchtest"
-	"github.com/foyer-events/foyer/internal/config"
 	"github.com/foyer-events/foyer/internal/logtest"
 	"github.com/foyer-events/foyer/internal/mail"
 	"github.com/foyer-events/foyer/internal/mailtest"
 	"github.com/foyer-events/foyer/internal/registration"
-	"github.com/foyer-events/foyer/internal/store"
 )
 
 // BenchmarkWorker queues b.N confirmation emails, then starts the mail
@@ -28,30 +25,12 @@ func BenchmarkWorker(b *testing.B) {
 }
 
 func benchmarkWorker(b *testing.B, srv *mailtest.Server) {
-	dir := b.TempDir()
-	env := map[string]string{"FOYER_DATA": dir, "FOYER_BASE_URL": "http://foyer.test", "FOYER_SMTP_URL": srv.URL()}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	st, err := store.Open(ctx, cfg.Data)
-	if err != nil {
-		b.Fatal(err)
-	}
 	var logs logtest.Buffer
-	w, err := New(st, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, w, ctx, stop := newWorker(b, b.TempDir(), srv.URL(), &logs)
+	defer stop()
 	if s, ok := w.sender.(*mail.SMTPSender); ok {
 		s.TLSConfig = srv.TLSConfig()
 	}
-	defer func() {
-		cancel()
-		w.Wait()
-		st.Close()
-	}()
 	if _, err := st.SaveEvent(context.Background(), forum(nil)); err != nil {
 		b.Fatal(err)
 	}
@@ -78,9 +57,7 @@ func benchmarkWorker(b *testing.B, srv *mailtest.Server) {
 	}
 	wg.Wait()
 	// Registrations make the worker give way for a moment; start after it.
-	for st.Busy() {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(b, time.Minute, func() bool { return !st.Busy() })
 	b.ResetTimer()
 	cpu := benchtest.ProcessCPU()
 	w.Start(ctx)

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"testing"
 	"time"
@@ -66,20 +67,7 @@ func (to *testOutbox) open(t *testing.T) {
 	if url == "" {
 		url = to.smtp.URL()
 	}
-	env := map[string]string{"FOYER_DATA": to.dir, "FOYER_BASE_URL": "http://foyer.test", "FOYER_SMTP_URL": url}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	st, err := store.Open(ctx, cfg.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := New(st, cfg, slog.New(slog.NewTextHandler(&to.logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, w, ctx, stop := newWorker(t, to.dir, url, &to.logs)
 	if to.clock != nil {
 		w.now = to.clock.Now
 	}
@@ -91,11 +79,38 @@ func (to *testOutbox) open(t *testing.T) {
 			return
 		}
 		stopped = true
+		stop()
+	}
+	t.Cleanup(to.stop)
+}
+
+// newWorker opens the store in dir and makes a mail worker that sends to
+// smtpURL and logs to logs, not yet started: Start it with ctx. stop ends
+// the worker and closes the store.
+func newWorker(tb testing.TB, dir, smtpURL string, logs io.Writer) (st *store.Store, w *Worker, ctx context.Context, stop func()) {
+	tb.Helper()
+	env := map[string]string{"FOYER_DATA": dir, "FOYER_BASE_URL": "http://foyer.test", "FOYER_SMTP_URL": smtpURL}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err = store.Open(ctx, cfg.Data)
+	if err != nil {
+		cancel()
+		tb.Fatal(err)
+	}
+	w, err = New(st, cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		cancel()
+		st.Close()
+		tb.Fatal(err)
+	}
+	return st, w, ctx, func() {
 		cancel()
 		w.Wait()
 		st.Close()
 	}
-	t.Cleanup(to.stop)
 }
 
 func (to *testOutbox) restart(t *testing.T) {
