@@ -86,6 +86,13 @@ func runCheckin(ctx context.Context, b *bench) (outcome, error) {
 	// confirmations of these registrations (and of any scenario before)
 	// are sent first, so that the scans do not share the CPUs with them.
 	mailed := b.sink.Wait(ctx, "door", checkinGuests, mailDrain).Messages
+	// The floor beside the scans, so that their latency can be read
+	// against what the least work per request gets on this machine.
+	floor, err := b.startInsertFloor(ctx, "checkin", ev)
+	if err != nil {
+		return outcome{}, err
+	}
+	defer floor.proc.stop()
 
 	// Every answer, by ticket, to check after the load.
 	var mu sync.Mutex
@@ -115,6 +122,7 @@ func runCheckin(ctx context.Context, b *bench) (outcome, error) {
 	}}.run(ctx)
 	share, cpuOK := cpu.stop()
 	b.profileDone(ctx, prof)
+	floor.finish(ctx, b)
 	if ctx.Err() != nil {
 		return outcome{}, ctx.Err()
 	}
@@ -153,22 +161,37 @@ func runCheckin(ctx context.Context, b *bench) (outcome, error) {
 	if mailed < checkinGuests {
 		detail += fmt.Sprintf("; %s of the guests' emails were still being sent", thousands(checkinGuests-mailed))
 	}
-	rows := []Result{
+	floorRate := floor.res.Rate()
+	var rows []Result
+	if floor.hello != nil {
+		rows = append(rows, *floor.hello)
+	}
+	rows = append(rows,
 		measured("checkin", "scans/s", rate, "scans/s", perSecond(rate, "scans/s"), atLeast(5000, "≥ 5,000/s")),
 		measured("checkin", "latency p99", msValue(p99), "ms", ms(p99), atMost(20, "≤ 20 ms")),
 		info("checkin", "latency p50", msValue(p50), "ms", ms(p50)),
+		info("checkin", "floor: echo + 1 insert", floorRate, "requests/s", perSecond(floorRate, "req/s")),
 		mustHold("checkin", "errors", float64(res.Errors()), "requests", thousands(res.Errors()), exactly(0, "0")),
 		mustHold("checkin", "wrong answers", float64(wrongTotal), "scans", thousands(wrongTotal), exactly(0, "0")),
+	)
+	first := len(rows) - 6
+	rows[first].Detail = detail
+	rows[first+1].Detail = "the floor's p99 in the same run: " + ms(floor.res.Percentile(0.99))
+	rows[first+3].Detail = "JSON decode and one INSERT, half before and half after the scans: " + floor.text()
+	rows[first+4].Detail = res.FailureText()
+	rows[first+5].Detail = strings.Join(wrongText, "; ")
+	if floor.res.Errors() > 0 {
+		rows[first+3].Status = statusError
 	}
-	rows[0].Detail = detail
-	rows[3].Detail = res.FailureText()
-	rows[4].Detail = strings.Join(wrongText, "; ")
-	line := fmt.Sprintf("%s, p50 %s, p99 %s, %d errors, %d wrong answers (%s)", perSecond(rate, "scans/s"), ms(p50), ms(p99),
-		res.Errors(), wrongTotal, detail)
+	line := fmt.Sprintf("%s, p50 %s, p99 %s, %d errors, %d wrong answers (%s); floor %s", perSecond(rate, "scans/s"), ms(p50), ms(p99),
+		res.Errors(), wrongTotal, detail, floor.text())
+	if floor.hello != nil {
+		line += "; bare echo handler " + floor.hello.Detail
+	}
 	if len(wrongText) > 0 {
 		line += "; WRONG: " + strings.Join(wrongText, "; ")
 	}
-	return outcome{line: line, results: rows}, nil
+	return outcome{line: line, results: rows, figures: floor.figures}, nil
 }
 
 // scanMix is every ticket once, in registration order, with a repeat of an

@@ -140,6 +140,38 @@ func (b *bench) startScenarioFloor(ctx context.Context, name string, static []by
 	return startFloor(ctx, filepath.Join(b.work, "floor-"+name), static)
 }
 
+// insertFloor is the one-insert floor of a scenario, measured in two
+// halves that bracket foyer's load (see floorRun.measure).
+type insertFloor struct {
+	proc   *floorProcess
+	client *http.Client
+	do     func(context.Context, int) (string, bool)
+	floorRun
+	// hello is the bare echo handler's row, when this scenario measured it.
+	hello   *Result
+	figures Figures
+}
+
+// startInsertFloor starts the scenario's floor server, measures the bare
+// echo handler on it if no scenario has yet, and the first half of the
+// insert floor, with registrations for ev.
+func (b *bench) startInsertFloor(ctx context.Context, scenario string, ev *benchEvent) (*insertFloor, error) {
+	fp, err := b.startScenarioFloor(ctx, scenario, nil)
+	if err != nil {
+		return nil, err
+	}
+	f := &insertFloor{proc: fp, client: newLoadClient(b.opts.clients)}
+	f.hello, f.figures = b.measureHello(ctx, fp, scenario)
+	f.do = registrant{client: f.client, url: fp.URL + "/insert", tag: "floor", event: ev}.register
+	f.measure(ctx, fp.PID(), f.client, b.opts.clients, b.opts.duration/2, f.do)
+	return f, nil
+}
+
+// finish measures the second half of the insert floor.
+func (f *insertFloor) finish(ctx context.Context, b *bench) {
+	f.measure(ctx, f.proc.PID(), f.client, b.opts.clients, b.opts.duration-b.opts.duration/2, f.do)
+}
+
 // measureHello measures the bare echo handler once per run, the first time
 // a scenario asks, and returns the row for the table (nil after the first).
 func (b *bench) measureHello(ctx context.Context, fp *floorProcess, scenario string) (*Result, Figures) {

@@ -45,16 +45,12 @@ func runRegister(ctx context.Context, b *bench) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	fp, err := b.startScenarioFloor(ctx, "register", nil)
+	floor, err := b.startInsertFloor(ctx, "register", large)
 	if err != nil {
 		return outcome{}, err
 	}
-	defer fp.stop()
-	hello, figures := b.measureHello(ctx, fp, "register")
-	floorClient := newLoadClient(b.opts.clients)
-	insert := registrant{client: floorClient, url: fp.URL + "/insert", tag: "floor", event: large}.register
-	var floor floorRun
-	floor.measure(ctx, fp.PID(), floorClient, b.opts.clients, b.opts.duration/2, insert)
+	defer floor.proc.stop()
+	hello, figures := floor.hello, floor.figures
 
 	reg := registrant{client: client, url: f.URL + "/api/v1/events/" + large.slug + "/registrations", tag: "reg", event: large}
 	cpu := startCPU(f.PID())
@@ -69,7 +65,7 @@ func runRegister(ctx context.Context, b *bench) (outcome, error) {
 	// Every 201 queued one email: confirmed or waitlisted.
 	mailed := b.sink.Wait(ctx, "reg", res.OK, b.opts.mailTimeout)
 	mailLag := max(0, mailed.Last.Sub(ended))
-	floor.measure(ctx, fp.PID(), floorClient, b.opts.clients, b.opts.duration-b.opts.duration/2, insert)
+	floor.finish(ctx, b)
 	if ctx.Err() != nil {
 		return outcome{}, ctx.Err()
 	}
