@@ -387,3 +387,44 @@ func TestEachRegistrationStops(t *testing.T) {
 		t.Fatalf("afterwards: %d of %d, %v", len(page), total, err)
 	}
 }
+
+// TestReadsLetWritesThrough: a long read (an export, which reads its rows
+// in one read transaction) does not hold the writer. A guest registers
+// while the list is being read, and the list stays the picture it
+// started with.
+func TestReadsLetWritesThrough(t *testing.T) {
+	s, ev, _ := openWithEvent(t, 3)
+	ctx := context.Background()
+	rows := 0
+	err := s.EachRegistration(ctx, ev, Filter{}, func(*registration.Registration) error {
+		if rows++; rows > 1 {
+			return nil
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, _, err := s.Register(ctx, ev, registration.Input{FirstName: "Late", LastName: "Guest",
+				Email: "late@example.org", Language: "en", Consent: true})
+			done <- err
+		}()
+		// The writer would wait for the list up to busyTimeout (10 s).
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(busyTimeout / 2):
+			return fmt.Errorf("a registration still waits for the list after %s", busyTimeout/2)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 3 {
+		t.Errorf("the list read %d registrations, want the 3 there were when it started", rows)
+	}
+	n := 0
+	if err := s.EachRegistration(ctx, ev, Filter{}, func(*registration.Registration) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 4 {
+		t.Errorf("%d registrations after the late one, want 4", n)
+	}
+}

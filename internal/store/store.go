@@ -106,17 +106,20 @@ func ownerOnly(path string) (bool, error) {
 // OpenFile opens the database at path.
 func OpenFile(ctx context.Context, path string) (*Store, error) {
 	// One writer with immediate transactions never meets "database is
-	// locked"; readers wait up to the busy timeout for a checkpoint.
+	// locked". Readers begin theirs deferred: an immediate one would take
+	// the write lock too, and a long read (an export) would hold every
+	// registration and scan until it ended. They wait up to the busy
+	// timeout for a checkpoint.
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "NORMAL")
-	q.Set("_busy_timeout", "10000")
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
 	q.Set("_foreign_keys", "on")
-	q.Set("_txlock", "immediate")
 	// Each connection keeps its prepared statements: the same few queries
 	// run for every registration and page.
 	q.Set("_stmt_cache_size", "64")
-	dsn := func(cacheKiB int) string {
+	dsn := func(txlock string, cacheKiB int) string {
+		q.Set("_txlock", txlock)
 		q.Set("_cache_size", fmt.Sprintf("-%d", cacheKiB))
 		return "file:" + path + "?" + q.Encode()
 	}
@@ -127,7 +130,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	} else if !errors.Is(err, os.ErrExist) {
 		return nil, fmt.Errorf("store: create database: %w", err)
 	}
-	write, err := sql.Open("sqlite3", dsn(writerCacheKiB))
+	write, err := sql.Open("sqlite3", dsn("immediate", writerCacheKiB))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -146,7 +149,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 		}
 		return nil, err
 	}
-	read, err := sql.Open("sqlite3", dsn(readerCacheKiB))
+	read, err := sql.Open("sqlite3", dsn("deferred", readerCacheKiB))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: open readers: %w", err)
@@ -158,7 +161,8 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	// The writer no longer copies the WAL back into the database inside a
 	// commit (which stalls every registration waiting behind it); a
 	// background checkpoint does, without blocking the writer.
-	if _, err := write.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+	// A WAL that was made to start over is cut back to walLimit.
+	if _, err := write.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = %d", walLimit)); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -182,36 +186,6 @@ const (
 	writerCacheKiB = 32768
 	readerCacheKiB = 8192
 )
-
-// checkpointEvery is how often the background checkpoint runs; walRestart
-// is the WAL size past which it makes the WAL start over.
-const (
-	checkpointEvery = 500 * time.Millisecond
-	walRestart      = 32 << 20
-)
-
-func (s *Store) checkpoints() {
-	defer close(s.checkpointsDone)
-	t := time.NewTicker(checkpointEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stopCheckpoints:
-			return
-		case <-t.C:
-			// PASSIVE never waits for the writer or readers; what it cannot
-			// copy now it copies next time.
-			s.read.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-			// Under steady load the WAL is never found idle, so it would
-			// only grow (and every read with it). Past walRestart the
-			// writer's connection finishes the copy and starts the WAL
-			// over; most of it was copied already, so the pause is short.
-			if fi, err := os.Stat(s.Path + "-wal"); err == nil && fi.Size() > walRestart {
-				s.write.Exec("PRAGMA wal_checkpoint(RESTART)")
-			}
-		}
-	}
-}
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
