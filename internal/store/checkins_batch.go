@@ -35,12 +35,11 @@ func (s *Store) CheckInAll(ctx context.Context, ev *Event, scans []Scan) ([]*Sca
 	}
 	queued := time.Now()
 	for _, j := range jobs {
-		select {
-		case s.scanBatches.queue <- j:
-		case <-s.scanBatches.stop:
-			return nil, errors.New("store: check in: closed")
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := s.scans.add(ctx, j); err != nil {
+			if errors.Is(err, errClosed) {
+				err = fmt.Errorf("store: check in: %w", err)
+			}
+			return nil, err
 		}
 	}
 	answers := make([]*ScanAnswer, len(jobs))
@@ -71,46 +70,6 @@ type scanJob struct {
 	answer *ScanAnswer
 	err    error
 	done   chan struct{}
-}
-
-// scanBatches is the group-commit writer for scans: a door rush sends
-// hundreds of scans a second, and the single writer then pays for one
-// commit per batch instead of one per scan.
-type scanBatches struct {
-	queue   chan *scanJob
-	stop    chan struct{}
-	stopped chan struct{}
-}
-
-func (s *Store) startScanBatches() {
-	s.scanBatches = scanBatches{queue: make(chan *scanJob), stop: make(chan struct{}), stopped: make(chan struct{})}
-	go func() {
-		defer close(s.scanBatches.stopped)
-		for {
-			var batch []*scanJob
-			select {
-			case j := <-s.scanBatches.queue:
-				batch = append(batch, j)
-			case <-s.scanBatches.stop:
-				return
-			}
-		fill:
-			for len(batch) < maxBatch {
-				select {
-				case j := <-s.scanBatches.queue:
-					batch = append(batch, j)
-				default:
-					break fill
-				}
-			}
-			s.commitTimed(metrics.WritesCheckIns, len(batch), func() { s.commitScans(batch) })
-		}
-	}()
-}
-
-func (s *Store) stopScanBatches() {
-	close(s.scanBatches.stop)
-	<-s.scanBatches.stopped
 }
 
 // commitScans records a batch of scans in one transaction. An answer that

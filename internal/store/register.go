@@ -38,12 +38,11 @@ func (s *Store) register(ctx context.Context, j *registerJob) (*registration.Reg
 		return nil, false, fmt.Errorf("store: register: %w", err)
 	}
 	queued := time.Now()
-	select {
-	case s.batches.queue <- j:
-	case <-s.batches.stop:
-		return nil, false, errors.New("store: register: closed")
-	case <-ctx.Done():
-		return nil, false, ctx.Err()
+	if err := s.registrations.add(ctx, j); err != nil {
+		if errors.Is(err, errClosed) {
+			err = fmt.Errorf("store: register: %w", err)
+		}
+		return nil, false, err
 	}
 	<-j.done // even if ctx ends now: the batch may already have committed it
 	s.waited(metrics.WritesRegistrations, queued)
@@ -78,48 +77,6 @@ type registerJob struct {
 	// walkIn is set for a guest registered at the door, who is admitted
 	// in the same transaction.
 	walkIn *walkInJob
-}
-
-// registerBatches is the group-commit writer for registrations.
-type registerBatches struct {
-	queue   chan *registerJob
-	stop    chan struct{}
-	stopped chan struct{}
-}
-
-// maxBatch bounds how many registrations share a transaction, so that other
-// writers (the mail worker, cancellations) get the connection in between.
-const maxBatch = 64
-
-func (s *Store) startRegisterBatches() {
-	s.batches = registerBatches{queue: make(chan *registerJob), stop: make(chan struct{}), stopped: make(chan struct{})}
-	go func() {
-		defer close(s.batches.stopped)
-		for {
-			var batch []*registerJob
-			select {
-			case j := <-s.batches.queue:
-				batch = append(batch, j)
-			case <-s.batches.stop:
-				return
-			}
-		fill:
-			for len(batch) < maxBatch {
-				select {
-				case j := <-s.batches.queue:
-					batch = append(batch, j)
-				default:
-					break fill
-				}
-			}
-			s.commitTimed(metrics.WritesRegistrations, len(batch), func() { s.commitBatch(batch) })
-		}
-	}()
-}
-
-func (s *Store) stopRegisterBatches() {
-	close(s.batches.stop)
-	<-s.batches.stopped
 }
 
 // commitBatch registers a batch in one transaction. A full event is an

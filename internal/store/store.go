@@ -53,8 +53,8 @@ type Store struct {
 
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}
-	batches         registerBatches
-	scanBatches     scanBatches
+	registrations   *batches[*registerJob]
+	scans           *batches[*scanJob]
 	lastBatch       atomic.Int64 // unix nanoseconds of the last group commit, see Busy
 	tokens          tokenCache   // owners of API tokens in use, see UserByToken
 }
@@ -169,8 +169,8 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	s.stopCheckpoints = make(chan struct{})
 	s.checkpointsDone = make(chan struct{})
 	go s.checkpoints()
-	s.startRegisterBatches()
-	s.startScanBatches()
+	s.registrations = startBatches(s, metrics.WritesRegistrations, s.commitBatch)
+	s.scans = startBatches(s, metrics.WritesCheckIns, s.commitScans)
 	return s, nil
 }
 
@@ -190,8 +190,8 @@ const (
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	if s.stopCheckpoints != nil {
-		s.stopRegisterBatches()
-		s.stopScanBatches()
+		s.registrations.close()
+		s.scans.close()
 		close(s.stopCheckpoints)
 		<-s.checkpointsDone
 		// A last full checkpoint leaves a small WAL behind.
