@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // busyTimeout is how long a connection waits for a lock another holds:
@@ -25,6 +28,23 @@ var (
 	restartWait      = 25 * time.Millisecond
 	walLimit         = int64(32 << 20)
 )
+
+// writerDriver opens the write connection with its WAL settings. SQLite
+// keeps them per connection, and database/sql opens a new connection when
+// it throws one away (a transaction that could not be rolled back), which
+// must not come back with SQLite's defaults.
+const writerDriver = "sqlite3-foyer-writer"
+
+func init() {
+	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		// The writer does not copy the WAL back into the database inside
+		// a commit (which stalls every registration waiting behind it);
+		// the background checkpoint does. A WAL made to start over is cut
+		// back to walLimit.
+		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = %d", walLimit), nil)
+		return err
+	}})
+}
 
 func (s *Store) checkpoints() {
 	defer close(s.checkpointsDone)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"os"
 	"strings"
@@ -95,5 +96,34 @@ func TestCheckpointPassesReaders(t *testing.T) {
 	}
 	if size := wal(); size > walLimit {
 		t.Errorf("WAL of %d bytes after the reader ended and a checkpoint, want at most %d", size, walLimit)
+	}
+}
+
+// TestWriterSettingsOnEveryConnection: SQLite keeps the writer's WAL
+// settings per connection, and database/sql opens a new write connection
+// when it throws one away (a transaction that could not be rolled back).
+// The new one must not come with SQLite's defaults, which would copy the
+// WAL back inside the writer's commits.
+func TestWriterSettingsOnEveryConnection(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	for round := range 2 {
+		var auto, limit int64
+		if err := s.write.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&auto); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.write.QueryRowContext(ctx, "PRAGMA journal_size_limit").Scan(&limit); err != nil {
+			t.Fatal(err)
+		}
+		if auto != 0 || limit != walLimit {
+			t.Errorf("write connection %d: wal_autocheckpoint %d, journal_size_limit %d; want 0 and %d", round+1, auto, limit, walLimit)
+		}
+		// Throw the connection away, as the pool does with a bad one.
+		conn, err := s.write.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
 	}
 }

@@ -130,7 +130,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	} else if !errors.Is(err, os.ErrExist) {
 		return nil, fmt.Errorf("store: create database: %w", err)
 	}
-	write, err := sql.Open("sqlite3", dsn("immediate", writerCacheKiB))
+	write, err := sql.Open(writerDriver, dsn("immediate", writerCacheKiB))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -158,14 +158,6 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	s.read = read
-	// The writer no longer copies the WAL back into the database inside a
-	// commit (which stalls every registration waiting behind it); a
-	// background checkpoint does, without blocking the writer.
-	// A WAL that was made to start over is cut back to walLimit.
-	if _, err := write.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = %d", walLimit)); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("store: %w", err)
-	}
 	s.stopCheckpoints = make(chan struct{})
 	s.checkpointsDone = make(chan struct{})
 	go s.checkpoints()
