@@ -1,5 +1,6 @@
 // Package store holds all of foyer's SQL. It opens the SQLite database with
-// one write connection (immediate transactions) and a pool of readers, applies
+// one write connection (immediate transactions) and a pool of readers
+// (deferred ones, which never take the write lock), applies
 // the schema and its numbered migrations, and maps rows to domain types.
 package store
 
