@@ -44,6 +44,37 @@ func TestThousands(t *testing.T) {
 	}
 }
 
+// TestOpenLoad: an open loop sends at its rate whatever the answers. Here
+// no answer comes before every request has been sent, which a closed loop
+// would wait for in vain; and the first request's latency includes that
+// whole wait.
+func TestOpenLoad(t *testing.T) {
+	const count, rate = 20, 1000.0
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var started atomic.Int64
+	all := make(chan struct{})
+	res := openLoad{rate: rate, count: count, do: func(ctx context.Context, _ int) (string, bool) {
+		if started.Add(1) == count {
+			close(all)
+		}
+		select {
+		case <-all:
+			return "ok", true
+		case <-ctx.Done():
+			return "not every request was sent", false
+		}
+	}}.run(ctx)
+	if res.Requests != count || res.OK != count {
+		t.Fatalf("requests %d, ok %d (%v); want %d each", res.Requests, res.OK, res.Failures, count)
+	}
+	// The last request was due (count-1)/rate after the first, which
+	// waited for it.
+	if due := time.Duration((count - 1) / rate * float64(time.Second)); res.Percentile(1) < due {
+		t.Errorf("longest latency %s, want at least %s", res.Percentile(1), due)
+	}
+}
+
 func TestLoadStopsAtMax(t *testing.T) {
 	res := load{clients: 8, max: 1000, do: func(context.Context, int) (string, bool) { return "ok", true }}.run(context.Background())
 	if res.Requests != 1000 || res.OK != 1000 || res.Outcomes["ok"] != 1000 {

@@ -99,6 +99,57 @@ func (l load) run(ctx context.Context) *loadResult {
 	return total
 }
 
+// openLoad is an open loop: request i (1, 2, …) is sent at start +
+// (i-1)/rate, whether or not the answers before it have come, and its
+// latency counts from that moment. A server that falls behind therefore
+// shows it in the latencies, where a closed loop would slow its clients
+// down instead; p99 then says how fast guests are answered at that rate,
+// not how many requests wait in the queue.
+type openLoad struct {
+	rate  float64 // requests a second
+	count int
+	do    func(ctx context.Context, i int) (outcome string, ok bool)
+}
+
+// run sends the load and waits for the last answer.
+func (l openLoad) run(ctx context.Context) *loadResult {
+	res := &loadResult{Outcomes: map[string]int{}, Failures: map[string]int{}}
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+	)
+	started := time.Now()
+	for i := 1; i <= l.count && ctx.Err() == nil; i++ {
+		due := started.Add(time.Duration(float64(i-1) / l.rate * float64(time.Second)))
+		if wait := time.Until(due); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outcome, ok := l.do(ctx, i)
+			done := time.Now()
+			mu.Lock()
+			defer mu.Unlock()
+			res.latency = append(res.latency, done.Sub(due))
+			res.Requests++
+			if ok {
+				res.OK++
+				res.Outcomes[outcome]++
+			} else {
+				res.Failures[outcome]++
+			}
+		}()
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(started)
+	slices.Sort(res.latency)
+	return res
+}
+
 // add counts r's requests, latencies and outcomes into total; how their
 // seconds and elapsed times combine is the caller's to say.
 func (total *loadResult) add(r *loadResult) {
