@@ -21,8 +21,8 @@ const busyTimeout = 10 * time.Second
 // walLimit bytes.
 //
 // A checkpoint makes the kernel write out the WAL written since the last
-// one (SQLite syncs it before copying it), and the writer's appends wait
-// behind that: every 100 ms instead of every 500 ms, there is a fifth as
+// one (SQLite syncs it before copying it), and the writer's appends seem
+// to wait behind that: every 100 ms instead of every 500 ms, there is a fifth as
 // much to write each time, and scans at a steady 2,500 a second saw a p99
 // of 14-18 ms instead of 12-48 ms (docs/performance.md).
 //
