@@ -24,7 +24,8 @@ const busyTimeout = 10 * time.Second
 // one (SQLite syncs it before copying it), and the writer's appends seem
 // to wait behind that: every 100 ms instead of every 500 ms, there is a fifth as
 // much to write each time, and scans at a steady 2,500 a second saw a p99
-// of 14-18 ms instead of 12-48 ms (docs/performance.md).
+// of 14-27 ms (median of five runs 18 ms) instead of 12-48 ms (median of
+// six 25 ms; docs/performance.md).
 //
 // They are variables so that tests can make a small WAL behave as a large
 // one does.
