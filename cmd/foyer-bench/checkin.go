@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -207,7 +208,8 @@ func runCheckin(ctx context.Context, b *bench) (outcome, error) {
 	openText := fmt.Sprintf("%s repeats of admitted tickets sent at %s/s whatever the answers (open loop), latency from when each was due: p50 %s, p99 %s, max %s",
 		thousands(open.Requests), thousands(checkinOpenRate), ms(open.Percentile(0.50)), ms(open.Percentile(0.99)), ms(open.Percentile(1)))
 	rows[first+4].Detail = openText
-	rows[first+5].Detail = strings.TrimPrefix(res.FailureText()+"; "+open.FailureText(), "; ")
+	failures := slices.DeleteFunc([]string{res.FailureText(), open.FailureText()}, func(f string) bool { return f == "" })
+	rows[first+5].Detail = strings.Join(failures, "; ")
 	rows[first+6].Detail = strings.Join(wrongText, "; ")
 	if floor.res.Errors() > 0 {
 		rows[first+3].Status = statusError

@@ -68,18 +68,13 @@ func (l load) run(ctx context.Context) *loadResult {
 				}
 				outcome, ok := l.do(ctx, i)
 				done := time.Now()
-				r.latency = append(r.latency, done.Sub(t))
-				r.Requests++
+				r.record(done.Sub(t), outcome, ok)
 				if ok {
-					r.OK++
-					r.Outcomes[outcome]++
 					sec := int(done.Sub(started) / time.Second)
 					for len(r.PerSecond) <= sec {
 						r.PerSecond = append(r.PerSecond, 0)
 					}
 					r.PerSecond[sec]++
-				} else {
-					r.Failures[outcome]++
 				}
 			}
 		}()
@@ -134,20 +129,25 @@ func (l openLoad) run(ctx context.Context) *loadResult {
 			done := time.Now()
 			mu.Lock()
 			defer mu.Unlock()
-			res.latency = append(res.latency, done.Sub(due))
-			res.Requests++
-			if ok {
-				res.OK++
-				res.Outcomes[outcome]++
-			} else {
-				res.Failures[outcome]++
-			}
+			res.record(done.Sub(due), outcome, ok)
 		}()
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(started)
 	slices.Sort(res.latency)
 	return res
+}
+
+// record counts one finished request.
+func (r *loadResult) record(latency time.Duration, outcome string, ok bool) {
+	r.latency = append(r.latency, latency)
+	r.Requests++
+	if ok {
+		r.OK++
+		r.Outcomes[outcome]++
+	} else {
+		r.Failures[outcome]++
+	}
 }
 
 // add counts r's requests, latencies and outcomes into total; how their
